@@ -1,0 +1,106 @@
+#include "columnar/vector.h"
+
+#include <gtest/gtest.h>
+
+#include "columnar/record_batch.h"
+
+namespace sluice {
+namespace {
+
+TEST(VectorTest, AppendsFixedWidthAndNulls) {
+  Vector v(IntegerType());
+  for (int i = 0; i < 100; ++i) {
+    if (i % 7 == 0) {
+      v.AppendNull();
+    } else {
+      v.Append<int32_t>(i);
+    }
+  }
+  EXPECT_EQ(v.size(), 100u);
+  EXPECT_EQ(v.CountNulls(), 15u);
+  EXPECT_TRUE(v.IsNull(0));
+  EXPECT_EQ(v.Get<int32_t>(8), 8);
+  EXPECT_EQ(v.GetValue(9), Value::Int(9));
+}
+
+TEST(VectorTest, StringsShareOneBuffer) {
+  Vector v(StringType());
+  v.AppendString("hello");
+  v.AppendNull();
+  v.AppendString("");
+  v.AppendString("world");
+  EXPECT_EQ(v.GetString(0), "hello");
+  EXPECT_TRUE(v.IsNull(1));
+  EXPECT_EQ(v.GetString(2), "");
+  EXPECT_EQ(v.GetString(3), "world");
+  EXPECT_EQ(v.chars().size(), 10u);
+  auto t = v.Take({3, 0, 1});
+  EXPECT_EQ(t->GetString(0), "world");
+  EXPECT_EQ(t->GetString(1), "hello");
+  EXPECT_TRUE(t->IsNull(2));
+}
+
+TEST(VectorTest, NestedValuesRoundTrip) {
+  auto type = StructType({StructField("a", IntegerType()),
+                          StructField("tags", ArrayType(StringType())),
+                          StructField("m", MapType(StringType(), LongType()))});
+  Vector v(type);
+  Value row = Value::Struct(
+      type, {Value::Int(1),
+             Value::Array(ArrayType(StringType()), {Value::String("x"), Value::Null(StringType())}),
+             Value::Map(MapType(StringType(), LongType()), {Value::String("k")}, {Value::Long(7)})});
+  v.AppendValue(row);
+  v.AppendNull();
+  v.AppendValue(row);
+  EXPECT_EQ(v.GetValue(0), row);
+  EXPECT_TRUE(v.IsNull(1));
+  EXPECT_EQ(v.GetValue(2), row);
+  auto s = v.Slice(1, 2);
+  EXPECT_TRUE(s->IsNull(0));
+  EXPECT_EQ(s->GetValue(1), row);
+  auto t = v.Take({2, 2});
+  EXPECT_EQ(t->GetValue(1), row);
+}
+
+TEST(VectorTest, HashAndEqualityGroupNullsAndNegativeZero) {
+  Vector v(DoubleType());
+  v.Append<double>(0.0);
+  v.Append<double>(-0.0);
+  v.AppendNull();
+  v.AppendNull();
+  EXPECT_EQ(v.HashRow(0), v.HashRow(1));
+  EXPECT_TRUE(v.RowEquals(0, v, 1));
+  EXPECT_TRUE(v.RowEquals(2, v, 3));
+  EXPECT_FALSE(v.RowEquals(0, v, 2));
+  EXPECT_LT(v.CompareRows(2, v, 0, /*nulls_first=*/true), 0);
+  EXPECT_GT(v.CompareRows(2, v, 0, /*nulls_first=*/false), 0);
+}
+
+TEST(VectorTest, ConstantAndNullVectors) {
+  auto c = Vector::MakeConstant(Value::String("abc"), 3);
+  EXPECT_EQ(c->size(), 3u);
+  EXPECT_EQ(c->GetString(2), "abc");
+  auto n = Vector::MakeNull(LongType(), 70);
+  EXPECT_EQ(n->CountNulls(), 70u);
+  auto d = Vector::MakeConstant(Value::Long(5), 70);
+  EXPECT_EQ(d->Get<int64_t>(69), 5);
+  EXPECT_FALSE(d->MayHaveNulls());
+}
+
+TEST(RecordBatchTest, FromRowsConcatAndTake) {
+  auto schema = ParseSchema("a INT, b STRING");
+  auto b1 = RecordBatch::FromRows(schema, {{Value::Int(1), Value::String("x")},
+                                          {Value::Null(IntegerType()), Value::String("y")}});
+  auto b2 = RecordBatch::FromRows(schema, {{Value::Int(3), Value::Null(StringType())}});
+  auto all = RecordBatch::Concat(schema, {b1, b2});
+  ASSERT_EQ(all->num_rows(), 3u);
+  EXPECT_TRUE(all->column(0)->IsNull(1));
+  EXPECT_TRUE(all->column(1)->IsNull(2));
+  EXPECT_EQ(all->column(1)->GetString(1), "y");
+  auto t = all->Take({2, 0});
+  EXPECT_EQ(t->GetRow(0)[0], Value::Int(3));
+  EXPECT_EQ(t->GetRow(1)[1], Value::String("x"));
+}
+
+}  // namespace
+}  // namespace sluice
