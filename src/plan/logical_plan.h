@@ -72,6 +72,9 @@ struct LogicalPlan {
   std::vector<ExprPtr> exprs;                      // kProject/kAggregate output, kSort orders,
                                                    // kWatermark event time, kTableFunction args
   std::vector<ExprPtr> group_by;                   // kAggregate
+  /// kAggregate, resolved: the aggregate calls (children bound to the child's output). `exprs` are
+  /// then bound to the row [group_by values..., aggregate results...].
+  std::vector<ExprPtr> aggregate_calls;
   ExprPtr condition;                               // kFilter, kJoin
   JoinType join_type = JoinType::kInner;           // kJoin
   std::vector<std::string> using_columns;          // kJoin USING (...) / DataFrame join on names

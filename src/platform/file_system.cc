@@ -175,11 +175,10 @@ bool CreateFileExclusive(const fs::path& path, std::string_view content) {
 }
 
 std::vector<fs::path> ListFiles(const fs::path& dir, bool recursive) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) ThrowErrno("cannot list", dir, errno);
+  if (!S_ISDIR(st.st_mode)) ThrowErrno("cannot list", dir, ENOTDIR);
   std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    if (ec) ThrowEc("cannot list", dir, ec);
-    ThrowErrno("cannot list", dir, fs::exists(dir) ? ENOTDIR : ENOENT);
-  }
   std::vector<fs::path> out;
   auto visit = [&](const fs::directory_entry& entry) {
     std::error_code type_ec;

@@ -1,0 +1,65 @@
+#include "exec/physical_operator.h"
+
+#include "platform/thread_pool.h"
+
+namespace sluice {
+
+void PhysicalOperator::CollectStateProgress(std::vector<StateOperatorProgress>* out) const {
+  for (const auto& c : children_) c->CollectStateProgress(out);
+}
+
+bool PhysicalOperator::NeedsNoDataBatch(int64_t new_watermark_ms) const {
+  for (const auto& c : children_) {
+    if (c->NeedsNoDataBatch(new_watermark_ms)) return true;
+  }
+  return false;
+}
+
+std::string PhysicalOperator::TreeString(int indent) const {
+  std::string s(indent * 2, ' ');
+  s += (indent ? "+- " : "") + Describe() + "\n";
+  for (const auto& c : children_) s += c->TreeString(indent + 1);
+  return s;
+}
+
+void ParallelFor(ThreadPool* pool, size_t n, const std::function<void(size_t)>& fn) {
+  if (!pool || n <= 1 || pool->size() <= 1) {
+    for (size_t i = 0; i < n; ++i) fn(i);
+    return;
+  }
+  std::vector<std::function<void()>> tasks;
+  tasks.reserve(n);
+  for (size_t i = 0; i < n; ++i) tasks.push_back([&fn, i] { fn(i); });
+  pool->RunAll(std::move(tasks));
+}
+
+std::vector<Partition> MapChunks(ExecContext& ctx, const std::vector<Partition>& input,
+                                 const std::function<RecordBatchPtr(const RecordBatchPtr&)>& fn) {
+  std::vector<Partition> out(input.size());
+  ParallelFor(ctx.pool, input.size(), [&](size_t p) {
+    for (const auto& chunk : input[p]) {
+      RecordBatchPtr r = fn(chunk);
+      if (r && r->num_rows() > 0) out[p].push_back(std::move(r));
+    }
+  });
+  return out;
+}
+
+size_t CountRows(const std::vector<Partition>& parts) {
+  size_t n = 0;
+  for (const auto& p : parts) {
+    for (const auto& c : p) n += c->num_rows();
+  }
+  return n;
+}
+
+RecordBatchPtr Gather(const TypePtr& schema, const std::vector<Partition>& parts) {
+  std::vector<RecordBatchPtr> all;
+  for (const auto& p : parts) {
+    for (const auto& c : p) all.push_back(c);
+  }
+  if (all.empty()) return RecordBatch::Empty(schema);
+  return RecordBatch::Concat(schema, all);
+}
+
+}  // namespace sluice

@@ -1,0 +1,67 @@
+// FunctionRegistry (see function_registry.h). Global() is populated exactly once, lazily, by
+// calling every Register*Functions of src/expr/functions/builtin_functions.h under std::call_once;
+// afterwards the registry is only read, so lookups need no lock.
+#include "expr/function_registry.h"
+
+#include <algorithm>
+#include <cctype>
+#include <mutex>
+
+#include "expr/functions/builtin_functions.h"
+#include "sluice/exception.h"
+
+namespace sluice {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+}  // namespace
+
+FunctionRegistry& FunctionRegistry::Global() {
+  static FunctionRegistry registry;
+  static std::once_flag once;
+  std::call_once(once, [] {
+    RegisterArithmeticFunctions(registry);
+    RegisterComparisonFunctions(registry);
+    RegisterPredicateFunctions(registry);
+    RegisterConditionalFunctions(registry);
+    RegisterStringFunctions(registry);
+    RegisterDatetimeFunctions(registry);
+    RegisterJsonFunctions(registry);
+    RegisterCollectionFunctions(registry);
+    RegisterMathFunctions(registry);
+  });
+  return registry;
+}
+
+void FunctionRegistry::Register(ScalarFunction fn) {
+  std::string key = Lower(fn.name);
+  fns_[key] = std::make_shared<ScalarFunction>(std::move(fn));
+}
+
+void FunctionRegistry::Alias(const std::string& alias, const std::string& name) {
+  auto it = fns_.find(Lower(name));
+  if (it == fns_.end()) throw InternalError("alias of unknown function " + name);
+  fns_[Lower(alias)] = it->second;
+}
+
+const ScalarFunction* FunctionRegistry::Find(std::string_view name) const {
+  auto it = fns_.find(std::string(name));
+  if (it == fns_.end()) it = fns_.find(Lower(name));
+  return it == fns_.end() ? nullptr : it->second.get();
+}
+
+std::vector<std::string> FunctionRegistry::Names() const {
+  std::vector<std::string> names;
+  names.reserve(fns_.size());
+  for (const auto& [k, v] : fns_) names.push_back(k);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace sluice
