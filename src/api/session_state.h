@@ -82,6 +82,7 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   std::optional<std::string> terminated_error_;                      // GUARDED_BY(mu_)
   std::unique_ptr<ThreadPool> pool_;                                 // GUARDED_BY(mu_)
   int pool_size_ = 0;                                                // GUARDED_BY(mu_)
+  std::vector<std::unique_ptr<ThreadPool>> retired_pools_;  // GUARDED_BY(mu_): may still be in use
 };
 
 }  // namespace sluice

@@ -8,14 +8,9 @@
 #include <vector>
 
 #include "columnar/record_batch.h"
+#include "plan/output_mode.h"
 
 namespace sluice {
-
-enum class OutputMode : uint8_t { kAppend, kUpdate, kComplete };
-
-/// Parses "append" / "update" / "complete" (case-insensitive); throws AnalysisError otherwise.
-OutputMode ParseOutputMode(const std::string& mode);
-std::string OutputModeName(OutputMode mode);
 
 class Sink {
  public:

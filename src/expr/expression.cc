@@ -5,7 +5,6 @@
 // parenthesized "(a + b)", function calls "name(args)", count(*) as "count(1)".
 #include "expr/expression.h"
 
-
 #include "sluice/exception.h"
 #include "types/datetime.h"
 #include "types/value_format.h"
@@ -16,9 +15,9 @@ namespace {
 
 const char* BinaryOperatorSql(const std::string& name) {
   static const std::pair<const char*, const char*> kOps[] = {
-      {"+", "+"},   {"-", "-"},   {"*", "*"},     {"/", "/"},   {"%", "%"},  {"div", "div"},
-      {"=", "="},   {"<=>", "<=>"}, {"<", "<"},   {"<=", "<="}, {">", ">"},  {">=", ">="},
-      {"and", "AND"}, {"or", "OR"}, {"&", "&"},   {"|", "|"},   {"^", "^"}};
+      {"+", "+"},     {"-", "-"},     {"*", "*"}, {"/", "/"},   {"%", "%"}, {"div", "div"},
+      {"=", "="},     {"<=>", "<=>"}, {"<", "<"}, {"<=", "<="}, {">", ">"}, {">=", ">="},
+      {"and", "AND"}, {"or", "OR"},   {"&", "&"}, {"|", "|"},   {"^", "^"}};
   for (const auto& [k, v] : kOps) {
     if (name == k) return v;
   }
@@ -39,22 +38,35 @@ std::string HexBytes(const std::string& bytes) {
 std::string LiteralSql(const Value& v) {
   if (v.is_null()) return "NULL";
   switch (v.type()->id()) {
-    case TypeId::kNull: return "NULL";
-    case TypeId::kBoolean: return v.GetBool() ? "true" : "false";
+    case TypeId::kNull:
+      return "NULL";
+    case TypeId::kBoolean:
+      return v.GetBool() ? "true" : "false";
     case TypeId::kByte:
     case TypeId::kShort:
     case TypeId::kInt:
-    case TypeId::kLong: return std::to_string(v.GetInt64());
-    case TypeId::kFloat: return FormatFloat(static_cast<float>(v.GetDouble()));
-    case TypeId::kDouble: return FormatDouble(v.GetDouble());
-    case TypeId::kDecimal: return FormatDecimal(v.GetDecimal(), v.type()->scale());
-    case TypeId::kString: return v.GetString();
-    case TypeId::kBinary: return "X'" + HexBytes(v.GetString()) + "'";
-    case TypeId::kDate: return "DATE '" + FormatDate(static_cast<int32_t>(v.GetInt64())) + "'";
-    case TypeId::kTimestamp: return "TIMESTAMP '" + FormatTimestamp(v.GetInt64(), "UTC") + "'";
-    case TypeId::kTimestampNtz: return "TIMESTAMP_NTZ '" + FormatTimestampNtz(v.GetInt64()) + "'";
-    case TypeId::kInterval: return FormatInterval(v.GetInt64());
-    default: return FormatCastString(v);
+    case TypeId::kLong:
+      return std::to_string(v.GetInt64());
+    case TypeId::kFloat:
+      return FormatFloat(static_cast<float>(v.GetDouble()));
+    case TypeId::kDouble:
+      return FormatDouble(v.GetDouble());
+    case TypeId::kDecimal:
+      return FormatDecimal(v.GetDecimal(), v.type()->scale());
+    case TypeId::kString:
+      return v.GetString();
+    case TypeId::kBinary:
+      return "X'" + HexBytes(v.GetString()) + "'";
+    case TypeId::kDate:
+      return "DATE '" + FormatDate(static_cast<int32_t>(v.GetInt64())) + "'";
+    case TypeId::kTimestamp:
+      return "TIMESTAMP '" + FormatTimestamp(v.GetInt64(), "UTC") + "'";
+    case TypeId::kTimestampNtz:
+      return "TIMESTAMP_NTZ '" + FormatTimestampNtz(v.GetInt64()) + "'";
+    case TypeId::kInterval:
+      return FormatInterval(v.GetInt64());
+    default:
+      return FormatCastString(v);
   }
 }
 
@@ -113,16 +125,22 @@ std::string JoinParts(const std::vector<std::string>& parts) {
 
 std::string Expr::ToSql() const {
   switch (kind) {
-    case ExprKind::kLiteral: return LiteralSql(literal);
-    case ExprKind::kColumn: return name_parts.empty() ? "" : name_parts.back();
-    case ExprKind::kStar: return name_parts.empty() ? "*" : JoinParts(name_parts) + ".*";
-    case ExprKind::kBoundColumn: return name;
-    case ExprKind::kAlias: return name;
-    case ExprKind::kCall: return CallSql(*this);
+    case ExprKind::kLiteral:
+      return LiteralSql(literal);
+    case ExprKind::kColumn:
+      return name_parts.empty() ? "" : name_parts.back();
+    case ExprKind::kStar:
+      return name_parts.empty() ? "*" : JoinParts(name_parts) + ".*";
+    case ExprKind::kBoundColumn:
+      return name;
+    case ExprKind::kAlias:
+      return name;
+    case ExprKind::kCall:
+      return CallSql(*this);
     case ExprKind::kCast: {
       std::string t = type ? type->Sql() : "?";
-      return std::string(is_try ? "TRY_CAST(" : "CAST(") + (children.empty() ? "?" : children[0]->ToSql()) +
-             " AS " + t + ")";
+      return std::string(is_try ? "TRY_CAST(" : "CAST(") +
+             (children.empty() ? "?" : children[0]->ToSql()) + " AS " + t + ")";
     }
     case ExprKind::kCase: {
       std::string s = "CASE";
@@ -133,7 +151,8 @@ std::string Expr::ToSql() const {
       if (has_else && !children.empty()) s += " ELSE " + children.back()->ToSql();
       return s + " END";
     }
-    case ExprKind::kGetField: return (children.empty() ? "?" : children[0]->ToSql()) + "." + name;
+    case ExprKind::kGetField:
+      return (children.empty() ? "?" : children[0]->ToSql()) + "." + name;
     case ExprKind::kSortOrder:
       return (children.empty() ? "?" : children[0]->ToSql()) + (ascending ? " ASC" : " DESC") +
              (nulls_first ? " NULLS FIRST" : " NULLS LAST");
@@ -142,7 +161,9 @@ std::string Expr::ToSql() const {
 }
 
 std::string Expr::ToString() const {
-  auto child = [&](size_t i) { return i < children.size() && children[i] ? children[i]->ToString() : "?"; };
+  auto child = [&](size_t i) {
+    return i < children.size() && children[i] ? children[i]->ToString() : "?";
+  };
   auto join = [&](size_t from) {
     std::string out;
     for (size_t i = from; i < children.size(); ++i) {
@@ -157,11 +178,16 @@ std::string Expr::ToString() const {
         return "'" + literal.GetString() + "'";
       }
       return LiteralSql(literal);
-    case ExprKind::kColumn: return "'" + JoinParts(name_parts);
-    case ExprKind::kStar: return name_parts.empty() ? "*" : JoinParts(name_parts) + ".*";
-    case ExprKind::kBoundColumn: return name + "#" + std::to_string(index);
-    case ExprKind::kAlias: return child(0) + " AS " + name;
-    case ExprKind::kCall: return name + "(" + (distinct ? "DISTINCT " : "") + join(0) + ")";
+    case ExprKind::kColumn:
+      return "'" + JoinParts(name_parts);
+    case ExprKind::kStar:
+      return name_parts.empty() ? "*" : JoinParts(name_parts) + ".*";
+    case ExprKind::kBoundColumn:
+      return name + "#" + std::to_string(index);
+    case ExprKind::kAlias:
+      return child(0) + " AS " + name;
+    case ExprKind::kCall:
+      return name + "(" + (distinct ? "DISTINCT " : "") + join(0) + ")";
     case ExprKind::kCast:
       return std::string(is_try ? "try_cast(" : "cast(") + child(0) + " as " +
              (type ? type->SimpleString() : "?") + ")";
@@ -172,9 +198,11 @@ std::string Expr::ToString() const {
       if (has_else) s += " ELSE " + child(children.size() - 1);
       return s + " END";
     }
-    case ExprKind::kGetField: return child(0) + "." + name;
+    case ExprKind::kGetField:
+      return child(0) + "." + name;
     case ExprKind::kSortOrder:
-      return child(0) + (ascending ? " ASC" : " DESC") + (nulls_first ? " NULLS FIRST" : " NULLS LAST");
+      return child(0) + (ascending ? " ASC" : " DESC") +
+             (nulls_first ? " NULLS FIRST" : " NULLS LAST");
   }
   return "?";
 }
@@ -215,7 +243,8 @@ ExprPtr MakeColumn(const std::string& dotted_name) {
       }
     } else if (c == '`') {
       if (!current.empty() && !quoted_part) {
-        throw ParseError("[INVALID_ATTRIBUTE_NAME_SYNTAX] Syntax error in the attribute name: " + dotted_name);
+        throw AnalysisError("[INVALID_ATTRIBUTE_NAME_SYNTAX] Syntax error in the attribute name: " +
+                         dotted_name);
       }
       in_quotes = true;
       quoted_part = true;
@@ -225,13 +254,15 @@ ExprPtr MakeColumn(const std::string& dotted_name) {
       quoted_part = false;
     } else {
       if (quoted_part) {
-        throw ParseError("[INVALID_ATTRIBUTE_NAME_SYNTAX] Syntax error in the attribute name: " + dotted_name);
+        throw AnalysisError("[INVALID_ATTRIBUTE_NAME_SYNTAX] Syntax error in the attribute name: " +
+                         dotted_name);
       }
       current.push_back(c);
     }
   }
   if (in_quotes) {
-    throw ParseError("[INVALID_ATTRIBUTE_NAME_SYNTAX] Syntax error in the attribute name: " + dotted_name);
+    throw AnalysisError("[INVALID_ATTRIBUTE_NAME_SYNTAX] Syntax error in the attribute name: " +
+                     dotted_name);
   }
   parts.push_back(std::move(current));
   return MakeColumn(std::move(parts));

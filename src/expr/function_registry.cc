@@ -30,6 +30,7 @@ FunctionRegistry& FunctionRegistry::Global() {
     RegisterComparisonFunctions(registry);
     RegisterPredicateFunctions(registry);
     RegisterConditionalFunctions(registry);
+    RegisterAccessFunctions(registry);
     RegisterStringFunctions(registry);
     RegisterDatetimeFunctions(registry);
     RegisterJsonFunctions(registry);

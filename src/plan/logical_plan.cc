@@ -31,13 +31,20 @@ JoinType ParseJoinType(const std::string& how) {
 
 std::string JoinTypeName(JoinType t) {
   switch (t) {
-    case JoinType::kInner: return "Inner";
-    case JoinType::kLeftOuter: return "LeftOuter";
-    case JoinType::kRightOuter: return "RightOuter";
-    case JoinType::kFullOuter: return "FullOuter";
-    case JoinType::kLeftSemi: return "LeftSemi";
-    case JoinType::kLeftAnti: return "LeftAnti";
-    case JoinType::kCross: return "Cross";
+    case JoinType::kInner:
+      return "Inner";
+    case JoinType::kLeftOuter:
+      return "LeftOuter";
+    case JoinType::kRightOuter:
+      return "RightOuter";
+    case JoinType::kFullOuter:
+      return "FullOuter";
+    case JoinType::kLeftSemi:
+      return "LeftSemi";
+    case JoinType::kLeftAnti:
+      return "LeftAnti";
+    case JoinType::kCross:
+      return "Cross";
   }
   return "?";
 }
@@ -81,49 +88,63 @@ std::string OutputList(const std::vector<Attribute>& output) {
 
 std::string NodeLine(const LogicalPlan& p) {
   switch (p.kind) {
-    case PlanKind::kUnresolvedRelation: return "'UnresolvedRelation " + NameList(p.name_parts);
+    case PlanKind::kUnresolvedRelation:
+      return "'UnresolvedRelation " + NameList(p.name_parts);
     case PlanKind::kInlineTable: {
       std::string s = "InlineTable ";
       s += p.column_names.empty() ? "" : NameList(p.column_names) + ", ";
       return s + std::to_string(p.rows.size()) + " row(s)";
     }
-    case PlanKind::kProject: return "Project " + ExprList(p.exprs);
-    case PlanKind::kFilter: return "Filter " + (p.condition ? p.condition->ToString() : "?");
-    case PlanKind::kAggregate: return "Aggregate " + ExprList(p.group_by) + ", " + ExprList(p.exprs);
+    case PlanKind::kProject:
+      return "Project " + ExprList(p.exprs);
+    case PlanKind::kFilter:
+      return "Filter " + (p.condition ? p.condition->ToString() : "?");
+    case PlanKind::kAggregate:
+      return "Aggregate " + ExprList(p.group_by) + ", " + ExprList(p.exprs);
     case PlanKind::kJoin: {
       std::string s = "Join " + JoinTypeName(p.join_type);
       if (p.condition) s += ", " + p.condition->ToString();
       if (!p.using_columns.empty()) s += ", USING " + NameList(p.using_columns);
       return s;
     }
-    case PlanKind::kUnion: return p.distinct ? "Union distinct" : "Union";
-    case PlanKind::kSort: return "Sort " + ExprList(p.exprs);
-    case PlanKind::kLimit: return "Limit " + std::to_string(p.limit);
-    case PlanKind::kDistinct: return "Distinct";
+    case PlanKind::kUnion:
+      return p.distinct ? "Union distinct" : "Union";
+    case PlanKind::kSort:
+      return "Sort " + ExprList(p.exprs);
+    case PlanKind::kLimit:
+      return "Limit " + std::to_string(p.limit);
+    case PlanKind::kDistinct:
+      return "Distinct";
     case PlanKind::kSubqueryAlias:
-      return "SubqueryAlias " + p.alias + (p.column_names.empty() ? "" : " " + NameList(p.column_names));
+      return "SubqueryAlias " + p.alias +
+             (p.column_names.empty() ? "" : " " + NameList(p.column_names));
     case PlanKind::kWatermark:
-      return "EventTimeWatermark " + (p.exprs.empty() || !p.exprs[0] ? "?" : p.exprs[0]->ToString()) +
-             " AS " + p.alias + ", " + FormatInterval(p.delay_micros);
+      return "EventTimeWatermark " +
+             (p.exprs.empty() || !p.exprs[0] ? "?" : p.exprs[0]->ToString()) + " AS " + p.alias +
+             ", " + FormatInterval(p.delay_micros);
     case PlanKind::kWith: {
       std::vector<std::string> names;
       for (const auto& cte : p.ctes) names.push_back(cte.first);
       return "WithCTE " + NameList(names);
     }
-    case PlanKind::kTableFunction: return "'UnresolvedTableValuedFunction " + p.name + ", " + ExprList(p.exprs);
+    case PlanKind::kTableFunction:
+      return "'UnresolvedTableValuedFunction " + p.name + ", " + ExprList(p.exprs);
     case PlanKind::kDeduplicate:
       return std::string(p.within_watermark ? "DeduplicateWithinWatermark " : "Deduplicate ") +
              NameList(p.column_names);
     case PlanKind::kSource:
-      return std::string(p.is_streaming ? "StreamingRelation " : "Relation ") + OutputList(p.output);
+      return std::string(p.is_streaming ? "StreamingRelation " : "Relation ") +
+             OutputList(p.output);
     case PlanKind::kLocalRelation:
-      return "LocalRelation " + OutputList(p.output) + ", " + std::to_string(p.local_rows.size()) + " row(s)";
+      return "LocalRelation " + OutputList(p.output) + ", " + std::to_string(p.local_rows.size()) +
+             " row(s)";
   }
   return "?";
 }
 
 // Spark's treeString: ":- " before every child but the last, "+- " before the last.
-void Render(const LogicalPlan& p, const std::string& prefix, const std::string& child_prefix, std::string* out) {
+void Render(const LogicalPlan& p, const std::string& prefix, const std::string& child_prefix,
+            std::string* out) {
   *out += prefix + NodeLine(p);
   if (p.broadcast_hint) *out += " (broadcast)";
   *out += "\n";
@@ -138,7 +159,8 @@ void Render(const LogicalPlan& p, const std::string& prefix, const std::string& 
   }
   for (size_t i = 0; i < kids.size(); ++i) {
     bool last = i + 1 == kids.size();
-    Render(*kids[i], child_prefix + (last ? "+- " : ":- "), child_prefix + (last ? "   " : ":  "), out);
+    Render(*kids[i], child_prefix + (last ? "+- " : ":- "), child_prefix + (last ? "   " : ":  "),
+           out);
   }
 }
 

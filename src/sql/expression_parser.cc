@@ -9,28 +9,29 @@ namespace sluice {
 
 namespace {
 
-ExprPtr Call(std::string name, std::vector<ExprPtr> args) { return MakeCall(std::move(name), std::move(args)); }
+ExprPtr Call(std::string name, std::vector<ExprPtr> args) {
+  return MakeCall(std::move(name), std::move(args));
+}
 
 ExprPtr Not(ExprPtr e) { return MakeCall("not", {std::move(e)}); }
 
 // Words that can never be a bare column reference or function name.
 const std::unordered_set<std::string>& ReservedWords() {
   static const std::unordered_set<std::string> kWords = {
-      "SELECT", "FROM",  "WHERE",  "GROUP",    "HAVING", "ORDER",   "LIMIT",  "UNION",
-      "EXCEPT", "INTERSECT", "JOIN", "ON",     "AND",    "OR",      "NOT",    "IS",
-      "IN",     "LIKE",  "RLIKE",  "ILIKE",    "BETWEEN", "CASE",   "WHEN",   "THEN",
-      "ELSE",   "END",   "AS",     "BY",       "DISTINCT", "NULL",  "TRUE",   "FALSE",
-      "WITH",   "INNER", "CROSS",  "USING",    "OUTER",  "ALL",     "NATURAL", "ESCAPE",
-      "OVER",   "EXISTS", "VALUES"};
+      "SELECT",    "FROM",     "WHERE",   "GROUP", "HAVING", "ORDER", "LIMIT", "UNION", "EXCEPT",
+      "INTERSECT", "JOIN",     "ON",      "AND",   "OR",     "NOT",   "IS",    "IN",    "LIKE",
+      "RLIKE",     "ILIKE",    "BETWEEN", "CASE",  "WHEN",   "THEN",  "ELSE",  "END",   "AS",
+      "BY",        "DISTINCT", "NULL",    "TRUE",  "FALSE",  "WITH",  "INNER", "CROSS", "USING",
+      "OUTER",     "ALL",      "NATURAL", "OVER",  "EXISTS", "VALUES"};
   return kWords;
 }
 
 // Words that end a select item or a relation instead of being taken as an implicit alias.
 const std::unordered_set<std::string>& AliasStopWords() {
   static const std::unordered_set<std::string> kWords = {
-      "LEFT",   "RIGHT",  "FULL",   "SEMI",   "ANTI",    "WATERMARK", "DELAY", "WINDOW",
-      "LATERAL", "CLUSTER", "DISTRIBUTE", "SORT", "OFFSET", "QUALIFY", "PIVOT", "UNPIVOT",
-      "TABLESAMPLE", "MINUS", "REGEXP", "DIV"};
+      "LEFT",   "RIGHT",   "FULL",        "SEMI",       "ANTI",   "WATERMARK", "DELAY",
+      "WINDOW", "LATERAL", "CLUSTER",     "DISTRIBUTE", "SORT",   "OFFSET",    "QUALIFY",
+      "PIVOT",  "UNPIVOT", "TABLESAMPLE", "MINUS",      "REGEXP", "DIV"};
   return kWords;
 }
 
@@ -42,17 +43,42 @@ bool IsComparisonOp(const Token& t) {
 }
 
 std::string ExtractFieldName(const std::string& upper) {
-  static const std::pair<const char*, const char*> kFields[] = {
-      {"YEAR", "year"},       {"YEARS", "year"},     {"Y", "year"},          {"YR", "year"},
-      {"YRS", "year"},        {"QUARTER", "quarter"}, {"QTR", "quarter"},    {"MONTH", "month"},
-      {"MONTHS", "month"},    {"MON", "month"},      {"MONS", "month"},      {"WEEK", "weekofyear"},
-      {"WEEKS", "weekofyear"}, {"W", "weekofyear"},  {"DAY", "day"},         {"DAYS", "day"},
-      {"D", "day"},           {"DAYOFWEEK", "dayofweek"}, {"DOW", "dayofweek"},
-      {"DAYOFWEEK_ISO", "weekday"}, {"DOY", "dayofyear"}, {"HOUR", "hour"},   {"HOURS", "hour"},
-      {"H", "hour"},          {"HR", "hour"},        {"HRS", "hour"},        {"MINUTE", "minute"},
-      {"MINUTES", "minute"},  {"M", "minute"},       {"MIN", "minute"},      {"MINS", "minute"},
-      {"SECOND", "second"},   {"SECONDS", "second"}, {"S", "second"},        {"SEC", "second"},
-      {"SECS", "second"}};
+  static const std::pair<const char*, const char*> kFields[] = {{"YEAR", "year"},
+                                                                {"YEARS", "year"},
+                                                                {"Y", "year"},
+                                                                {"YR", "year"},
+                                                                {"YRS", "year"},
+                                                                {"QUARTER", "quarter"},
+                                                                {"QTR", "quarter"},
+                                                                {"MONTH", "month"},
+                                                                {"MONTHS", "month"},
+                                                                {"MON", "month"},
+                                                                {"MONS", "month"},
+                                                                {"WEEK", "weekofyear"},
+                                                                {"WEEKS", "weekofyear"},
+                                                                {"W", "weekofyear"},
+                                                                {"DAY", "day"},
+                                                                {"DAYS", "day"},
+                                                                {"D", "day"},
+                                                                {"DAYOFWEEK", "dayofweek"},
+                                                                {"DOW", "dayofweek"},
+                                                                {"DAYOFWEEK_ISO", "weekday"},
+                                                                {"DOY", "dayofyear"},
+                                                                {"HOUR", "hour"},
+                                                                {"HOURS", "hour"},
+                                                                {"H", "hour"},
+                                                                {"HR", "hour"},
+                                                                {"HRS", "hour"},
+                                                                {"MINUTE", "minute"},
+                                                                {"MINUTES", "minute"},
+                                                                {"M", "minute"},
+                                                                {"MIN", "minute"},
+                                                                {"MINS", "minute"},
+                                                                {"SECOND", "second"},
+                                                                {"SECONDS", "second"},
+                                                                {"S", "second"},
+                                                                {"SEC", "second"},
+                                                                {"SECS", "second"}};
   for (const auto& [k, v] : kFields) {
     if (upper == k) return v;
   }
@@ -149,7 +175,8 @@ ExprPtr SqlParser::ParsePredicate() {
       const Token& t = Peek();
       if (t.kind != TokenKind::kString) Fail("expected a string after ESCAPE");
       std::string esc = ParseStringSequence();
-      if (esc.size() != 1) ThrowParseErrorAt(t, "[INVALID_ESCAPE_CHAR] The escape character must be one character");
+      if (esc.size() != 1)
+        ThrowParseErrorAt(t, "[INVALID_ESCAPE_CHAR] The escape character must be one character");
       args.push_back(MakeLiteral(Value::String(esc)));
     }
     ExprPtr e = Call(name, std::move(args));
@@ -435,10 +462,12 @@ ExprPtr SqlParser::ParseFunctionCall(const Token& name_token) {
   }
   ExpectOp(")");
   if (PeekWord("OVER")) {
-    ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] window functions (OVER) are not supported yet");
+    ThrowParseErrorAt(Peek(),
+                      "[UNSUPPORTED_FEATURE] window functions (OVER) are not supported yet");
   }
   if (PeekWord("FILTER") && PeekOp("(", 1)) {
-    ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] aggregate FILTER clauses are not supported yet");
+    ThrowParseErrorAt(Peek(),
+                      "[UNSUPPORTED_FEATURE] aggregate FILTER clauses are not supported yet");
   }
   if (PeekWord("WITHIN") && PeekWord("GROUP", 1)) {
     ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] WITHIN GROUP is not supported yet");

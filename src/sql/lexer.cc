@@ -263,10 +263,10 @@ class Scanner {
   }
 
   Token Operator() {
-    static const char* const kOps[] = {"<=>", "::", "||", "<=", ">=", "<>", "!=", "==", "!>", "!<",
-                                       "=>", "->", "=",  "<",  ">",  "+",  "-",  "*",  "/",  "%",
-                                       "~",  "&",  "|",  "^",  ":",  "(",  ")",  "[",  "]",  ",",
-                                       ".",  ";",  "!",  "?",  "{",  "}"};
+    static const char* const kOps[] = {"<=>", "::", "||", "<=", ">=", "<>", "!=", "==", "!>",
+                                       "!<",  "=>", "->", "=",  "<",  ">",  "+",  "-",  "*",
+                                       "/",   "%",  "~",  "&",  "|",  "^",  ":",  "(",  ")",
+                                       "[",   "]",  ",",  ".",  ";",  "!",  "?",  "{",  "}"};
     size_t start = pos_;
     for (const char* op : kOps) {
       std::string_view o(op);
@@ -349,13 +349,27 @@ std::string UnescapeSqlString(std::string_view body) {
     }
     char n = body[++i];
     switch (n) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'Z': out.push_back('\x1A'); break;
-      case '%': out += "\\%"; break;
-      case '_': out += "\\_"; break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'Z':
+        out.push_back('\x1A');
+        break;
+      case '%':
+        out += "\\%";
+        break;
+      case '_':
+        out += "\\_";
+        break;
       case 'u':
       case 'U': {
         size_t digits = n == 'u' ? 4 : 8;

@@ -50,8 +50,8 @@ class SourcePosition {
   std::vector<size_t> line_starts_;
 };
 
-/// Tokenizes source[begin, end). The returned vector always ends with a kEnd token located at `end`.
-/// Throws ParseError (with line and column) for malformed input.
+/// Tokenizes source[begin, end). The returned vector always ends with a kEnd token located at
+/// `end`. Throws ParseError (with line and column) for malformed input.
 std::vector<Token> Tokenize(std::string_view source, size_t begin, size_t end);
 inline std::vector<Token> Tokenize(std::string_view source) {
   return Tokenize(source, 0, source.size());

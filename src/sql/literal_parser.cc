@@ -18,13 +18,13 @@ constexpr int kMaxDecimalPrecision = 38;
 [[noreturn]] void ThrowRange(const Token& token, const std::string& literal, const char* type,
                              const std::string& min, const std::string& max) {
   ThrowParseErrorAt(token, "[INVALID_NUMERIC_LITERAL_RANGE] Numeric literal " + literal +
-                               " is outside the valid range for " + type + " with minimum value of " +
-                               min + " and maximum value of " + max +
+                               " is outside the valid range for " + type +
+                               " with minimum value of " + min + " and maximum value of " + max +
                                ". Please adjust the value accordingly.");
 }
 
-// Decimal digits of `body` (digits, optional '.', optional exponent) as an unscaled value and scale.
-// Returns false if the precision exceeds 38 digits.
+// Decimal digits of `body` (digits, optional '.', optional exponent) as an unscaled value and
+// scale. Returns false if the precision exceeds 38 digits.
 bool ParseDecimalText(std::string_view body, bool negative, int128_t* unscaled, int* precision,
                       int* scale) {
   std::string digits;
@@ -65,7 +65,17 @@ bool ParseDecimalText(std::string_view body, bool negative, int128_t* unscaled, 
   return true;
 }
 
-enum class IntervalUnit { kNone, kYearMonth, kWeek, kDay, kHour, kMinute, kSecond, kMillisecond, kMicrosecond };
+enum class IntervalUnit {
+  kNone,
+  kYearMonth,
+  kWeek,
+  kDay,
+  kHour,
+  kMinute,
+  kSecond,
+  kMillisecond,
+  kMicrosecond
+};
 
 IntervalUnit ClassifyUnit(const Token& t) {
   if (t.kind != TokenKind::kWord) return IntervalUnit::kNone;
@@ -83,14 +93,22 @@ IntervalUnit ClassifyUnit(const Token& t) {
 
 int64_t UnitMicros(IntervalUnit unit) {
   switch (unit) {
-    case IntervalUnit::kWeek: return 7 * kMicrosPerDay;
-    case IntervalUnit::kDay: return kMicrosPerDay;
-    case IntervalUnit::kHour: return kMicrosPerHour;
-    case IntervalUnit::kMinute: return kMicrosPerMinute;
-    case IntervalUnit::kSecond: return kMicrosPerSecond;
-    case IntervalUnit::kMillisecond: return 1000;
-    case IntervalUnit::kMicrosecond: return 1;
-    default: return 0;
+    case IntervalUnit::kWeek:
+      return 7 * kMicrosPerDay;
+    case IntervalUnit::kDay:
+      return kMicrosPerDay;
+    case IntervalUnit::kHour:
+      return kMicrosPerHour;
+    case IntervalUnit::kMinute:
+      return kMicrosPerMinute;
+    case IntervalUnit::kSecond:
+      return kMicrosPerSecond;
+    case IntervalUnit::kMillisecond:
+      return 1000;
+    case IntervalUnit::kMicrosecond:
+      return 1;
+    default:
+      return 0;
   }
 }
 
@@ -158,12 +176,14 @@ bool ParseUnitToUnit(std::string_view text, IntervalUnit from, IntervalUnit to, 
   size_t start = 0;
   while (true) {
     size_t colon = rest.find(':', start);
-    fields.push_back(rest.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
+    fields.push_back(
+        rest.substr(start, colon == std::string::npos ? std::string::npos : colon - start));
     if (colon == std::string::npos) break;
     start = colon + 1;
   }
   std::vector<IntervalUnit> units;
-  for (IntervalUnit u : {IntervalUnit::kDay, IntervalUnit::kHour, IntervalUnit::kMinute, IntervalUnit::kSecond}) {
+  for (IntervalUnit u :
+       {IntervalUnit::kDay, IntervalUnit::kHour, IntervalUnit::kMinute, IntervalUnit::kSecond}) {
     if (u >= from && u <= to) units.push_back(u);
   }
   if (units.size() < 2 || fields.size() != units.size()) return false;
@@ -176,10 +196,10 @@ bool ParseUnitToUnit(std::string_view text, IntervalUnit from, IntervalUnit to, 
     int128_t v;
     if (!ScaleIntervalValue(f, UnitMicros(units[i]), &v)) return false;
     if (i > 0) {
-      int128_t limit = units[i] == IntervalUnit::kHour ? 24 * kMicrosPerHour
-                                                       : (units[i] == IntervalUnit::kMinute
-                                                              ? 60 * kMicrosPerMinute
-                                                              : 60 * kMicrosPerSecond);
+      int128_t limit =
+          units[i] == IntervalUnit::kHour
+              ? 24 * kMicrosPerHour
+              : (units[i] == IntervalUnit::kMinute ? 60 * kMicrosPerMinute : 60 * kMicrosPerSecond);
       if (v >= limit) return false;
     }
     total += v;
@@ -191,11 +211,16 @@ bool ParseUnitToUnit(std::string_view text, IntervalUnit from, IntervalUnit to, 
 
 const char* UnitName(IntervalUnit u) {
   switch (u) {
-    case IntervalUnit::kDay: return "DAY";
-    case IntervalUnit::kHour: return "HOUR";
-    case IntervalUnit::kMinute: return "MINUTE";
-    case IntervalUnit::kSecond: return "SECOND";
-    default: return "?";
+    case IntervalUnit::kDay:
+      return "DAY";
+    case IntervalUnit::kHour:
+      return "HOUR";
+    case IntervalUnit::kMinute:
+      return "MINUTE";
+    case IntervalUnit::kSecond:
+      return "SECOND";
+    default:
+      return "?";
   }
 }
 
@@ -242,8 +267,8 @@ ExprPtr SqlParser::ParseNumberLiteral(const Token& token, bool negative) {
     int128_t unscaled;
     int precision, scale;
     if (!ParseDecimalText(body, negative, &unscaled, &precision, &scale)) {
-      ThrowParseErrorAt(token, "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal literal " + literal +
-                                   " exceeds the maximum precision 38");
+      ThrowParseErrorAt(token, "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal literal " +
+                                   literal + " exceeds the maximum precision 38");
     }
     return MakeLiteral(Value::Decimal(unscaled, precision, scale));
   }
@@ -254,8 +279,8 @@ ExprPtr SqlParser::ParseNumberLiteral(const Token& token, bool negative) {
   digits = first == std::string::npos ? "0" : digits.substr(first);
   if (digits.size() > static_cast<size_t>(kMaxDecimalPrecision)) {
     if (suffix.empty()) {
-      ThrowParseErrorAt(token, "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Numeric literal " + literal +
-                                   " exceeds the maximum precision 38");
+      ThrowParseErrorAt(token, "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Numeric literal " +
+                                   literal + " exceeds the maximum precision 38");
     }
     digits = std::string(39, '9');  // out of range for every integral type
   }
@@ -290,8 +315,8 @@ ExprPtr SqlParser::ParseTypedLiteral(const Token& type_token, const Token& strin
                                      const std::string& value) {
   const std::string& type = type_token.upper;
   auto invalid = [&]() {
-    ThrowParseErrorAt(string_token, "[INVALID_TYPED_LITERAL] The value of the typed literal \"" + type +
-                                        "\" is invalid: '" + value + "'");
+    ThrowParseErrorAt(string_token, "[INVALID_TYPED_LITERAL] The value of the typed literal \"" +
+                                        type + "\" is invalid: '" + value + "'");
   };
   if (type == "DATE") {
     auto days = ParseDate(value);
@@ -352,8 +377,8 @@ int64_t SqlParser::ParseIntervalMicros(const Token& interval_token) {
         if (lower.find("year") != std::string::npos || lower.find("month") != std::string::npos) {
           ThrowYearMonth(s);
         }
-        ThrowParseErrorAt(s, "[INVALID_INTERVAL_FORMAT] Cannot parse the interval '" + text +
-                                 "': " + e.what());
+        ThrowParseErrorAt(
+            s, "[INVALID_INTERVAL_FORMAT] Cannot parse the interval '" + text + "': " + e.what());
       }
     }
   }
@@ -378,10 +403,12 @@ int64_t SqlParser::ParseIntervalMicros(const Token& interval_token) {
     bool negative = false;
     if (PeekOp("-") || PeekOp("+")) negative = Next().text == "-";
     const Token& value_token = Next();
-    std::string text = value_token.kind == TokenKind::kString ? value_token.value : value_token.text;
+    std::string text =
+        value_token.kind == TokenKind::kString ? value_token.value : value_token.text;
     const Token& unit_token = Peek();
     IntervalUnit unit = ClassifyUnit(unit_token);
-    if (unit == IntervalUnit::kNone) Fail("expected an interval unit (DAY, HOUR, MINUTE, SECOND, ...)");
+    if (unit == IntervalUnit::kNone)
+      Fail("expected an interval unit (DAY, HOUR, MINUTE, SECOND, ...)");
     Next();
     if (unit == IntervalUnit::kYearMonth) ThrowYearMonth(unit_token);
     if (first && PeekWord("TO")) {
@@ -402,8 +429,8 @@ int64_t SqlParser::ParseIntervalMicros(const Token& interval_token) {
       }
       if (!ParseUnitToUnit(text, unit, to, &micros)) {
         ThrowParseErrorAt(value_token, std::string("[INVALID_INTERVAL_FORMAT] Interval string '") +
-                                           text + "' does not match the " + UnitName(unit) + " TO " +
-                                           UnitName(to) + " format");
+                                           text + "' does not match the " + UnitName(unit) +
+                                           " TO " + UnitName(to) + " format");
       }
       return negative ? -micros : micros;
     }

@@ -147,8 +147,9 @@ std::vector<std::pair<size_t, size_t>> SplitScript(std::string_view text) {
   while (i < n) {
     char c = text[i];
     if (c == '\'' || c == '"') {
-      bool raw = i > 0 && (text[i - 1] == 'r' || text[i - 1] == 'R') &&
-                 (i < 2 || !(std::isalnum(static_cast<unsigned char>(text[i - 2])) || text[i - 2] == '_'));
+      bool raw =
+          i > 0 && (text[i - 1] == 'r' || text[i - 1] == 'R') &&
+          (i < 2 || !(std::isalnum(static_cast<unsigned char>(text[i - 2])) || text[i - 2] == '_'));
       ++i;
       while (i < n && text[i] != c) {
         if (text[i] == '\\' && !raw) ++i;
@@ -168,7 +169,8 @@ std::vector<std::pair<size_t, size_t>> SplitScript(std::string_view text) {
         ++i;
       }
       ++i;
-    } else if ((c == '-' && i + 1 < n && text[i + 1] == '-') || (c == '/' && i + 1 < n && text[i + 1] == '*')) {
+    } else if ((c == '-' && i + 1 < n && text[i + 1] == '-') ||
+               (c == '/' && i + 1 < n && text[i + 1] == '*')) {
       size_t j = SkipBlank(text, i, n);
       i = j > i ? j : i + 1;
       if (c == '/' && i >= n) break;
@@ -213,13 +215,14 @@ Statement ParseSet(std::string_view text, size_t after_set, size_t end, const To
     st.key = std::string(Trim(rest.substr(0, eq)));
     st.value = std::string(Trim(rest.substr(eq + 1)));
     st.has_value = true;
-    if (st.key.empty()) ThrowParseErrorAt(set_token, "[PARSE_SYNTAX_ERROR] Syntax error at or near '=': SET needs a key");
+    if (st.key.empty())
+      ThrowParseErrorAt(set_token,
+                        "[PARSE_SYNTAX_ERROR] Syntax error at or near '=': SET needs a key");
   }
   return st;
 }
 
 Statement ParseOneStatement(std::string_view text, size_t begin, size_t end) {
-  std::vector<Token> tokens;
   size_t first = SkipBlank(text, begin, end);
   size_t word_end = first;
   std::string word = UpperWord(text, first, end, &word_end);
@@ -238,18 +241,23 @@ Statement ParseOneStatement(std::string_view text, size_t begin, size_t end) {
     if (parser.AcceptWord("GLOBAL")) st.global = true;
     if (!parser.AcceptWord("TEMPORARY") && !parser.AcceptWord("TEMP")) {
       if (parser.PeekWord("VIEW")) {
-        ThrowParseErrorAt(parser.Peek(), "[UNSUPPORTED_FEATURE] only TEMPORARY views are supported");
+        ThrowParseErrorAt(parser.Peek(),
+                          "[UNSUPPORTED_FEATURE] only TEMPORARY views are supported");
       }
       parser.Fail("expected TEMPORARY VIEW");
     }
     parser.ExpectWord("VIEW");
     if (parser.PeekWord("IF")) {
-      ThrowParseErrorAt(parser.Peek(), "[PARSE_SYNTAX_ERROR] It is not allowed to define a TEMPORARY view with IF NOT EXISTS");
+      ThrowParseErrorAt(
+          parser.Peek(),
+          "[PARSE_SYNTAX_ERROR] It is not allowed to define a TEMPORARY view with IF NOT EXISTS");
     }
     const Token& name_token = parser.Peek();
     std::vector<std::string> name = parser.ParseMultipartIdentifier();
     if (name.size() != 1) {
-      ThrowParseErrorAt(name_token, "[TEMP_VIEW_NAME_TOO_MANY_NAME_PARTS] CREATE TEMPORARY VIEW expects a single-part view name");
+      ThrowParseErrorAt(name_token,
+                        "[TEMP_VIEW_NAME_TOO_MANY_NAME_PARTS] CREATE TEMPORARY VIEW expects a "
+                        "single-part view name");
     }
     st.view_name = name[0];
     if (parser.AcceptOp("(")) {
@@ -303,8 +311,7 @@ PlanPtr ParseQuery(std::string_view text) {
 std::vector<Statement> ParseStatements(std::string_view text) {
   std::vector<Statement> out;
   for (const auto& [begin, end] : SplitScript(text)) {
-    // Lex first so that unterminated strings/comments are reported even in "empty" pieces.
-    std::vector<Token> tokens;
+    // A blank piece may still hold an unclosed comment: lexing it reports that.
     size_t first = SkipBlank(text, begin, end);
     if (first >= end) {
       Tokenize(text, begin, end);  // throws for an unclosed comment

@@ -3,9 +3,9 @@
 //
 // Shapes produced (the analyzer relies on them):
 //  * SELECT: FROM/JOIN tree -> Filter(WHERE) -> Project, or Aggregate when GROUP BY or HAVING is
-//    present (`exprs` = select list, `group_by` = grouping expressions; HAVING without GROUP BY gives
-//    an empty group_by) -> Filter(HAVING) -> Distinct; ORDER BY / LIMIT apply to the whole query
-//    term (also to a UNION) as Sort -> Limit. WITH wraps the query in kWith whose ctes are
+//    present (`exprs` = select list, `group_by` = grouping expressions; HAVING without GROUP BY
+//    gives an empty group_by) -> Filter(HAVING) -> Distinct; ORDER BY / LIMIT apply to the whole
+//    query term (also to a UNION) as Sort -> Limit. WITH wraps the query in kWith whose ctes are
 //    kSubqueryAlias(name [, column_names]) plans.
 //  * GROUP BY ALL is a single grouping expression kColumn {"ALL"} (as Spark, the analyzer decides
 //    whether it is a column named `all`).
@@ -14,7 +14,8 @@
 //  * Comma joins and CROSS JOIN are kJoin with JoinType::kCross and no condition.
 //  * `rel [AS] alias [(cols)]` is kSubqueryAlias; `VALUES ... AS t(a, b)` is kSubqueryAlias(t) over
 //    kInlineTable with column_names {a, b}. json.`/path` is kUnresolvedRelation {"json", "/path"}.
-//  * `rel WATERMARK expr [AS name] DELAY OF INTERVAL ...` is kWatermark over rel (over the alias when
+//  * `rel WATERMARK expr [AS name] DELAY OF INTERVAL ...` is kWatermark over rel (over the alias
+//  when
 //    both are present): exprs[0] = expr, alias = name, or the last name part of a plain column.
 //  * /*+ BROADCAST(t) */ (also BROADCASTJOIN, MAPJOIN) after SELECT sets broadcast_hint on the FROM
 //    relation named or aliased t. Other hints are ignored.

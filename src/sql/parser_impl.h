@@ -35,7 +35,9 @@ class SqlParser {
   const Token& Next();
   bool AtEnd() const { return Peek().kind == TokenKind::kEnd; }
   bool IsWord(const Token& t, std::string_view upper) const;
-  bool PeekWord(std::string_view upper, size_t ahead = 0) const { return IsWord(Peek(ahead), upper); }
+  bool PeekWord(std::string_view upper, size_t ahead = 0) const {
+    return IsWord(Peek(ahead), upper);
+  }
   bool PeekOp(std::string_view op, size_t ahead = 0) const;
   bool AcceptWord(std::string_view upper);
   bool AcceptOp(std::string_view op);
@@ -59,7 +61,8 @@ class SqlParser {
   // ---- queries (query_parser.cc) ----
   /// [WITH ...] query term [ORDER BY ...] [LIMIT ...]
   PlanPtr ParseQuery();
-  /// True if the next tokens start a query (SELECT, WITH, VALUES, FROM, TABLE or a parenthesized one).
+  /// True if the next tokens start a query (SELECT, WITH, VALUES, FROM, TABLE or a parenthesized
+  /// one).
   bool StartsQuery(size_t ahead = 0) const;
 
  private:
@@ -82,8 +85,9 @@ class SqlParser {
   ExprPtr ParseCase();
   ExprPtr ParseCastCall(bool is_try);
   ExprPtr ParseExtract();
-  /// Parses a data type starting at the current token; stops at the first token at nesting depth 0
-  /// that cannot continue it (`stop_at_paren`: a closing ')' ends it, as in CAST(x AS t)).
+  /// Parses a data type starting at the current token and hands its source text to ParseDataType.
+  /// With `stop_at_paren` (CAST(x AS t)) the type runs to the ')' at nesting depth 0; otherwise
+  /// (x::t) it is one word plus an optional (...) or <...> group.
   TypePtr ParseTypeText(bool stop_at_paren);
   bool IsReserved(const Token& t) const;
   bool CanStartImplicitAlias(const Token& t) const;

@@ -1,5 +1,5 @@
-// Query and relation rules of SqlParser: WITH, set operations, SELECT, FROM/JOIN, VALUES, WATERMARK.
-// The plan shapes produced are documented in src/sql/parser.h.
+// Query and relation rules of SqlParser: WITH, set operations, SELECT, FROM/JOIN, VALUES,
+// WATERMARK. The plan shapes produced are documented in src/sql/parser.h.
 #include <algorithm>
 #include <cctype>
 
@@ -12,8 +12,7 @@ namespace sluice {
 namespace {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
@@ -28,10 +27,14 @@ PlanPtr OneRowRelation() {
 // Name under which a FROM item can be referenced by a hint: its alias or its last name part.
 std::string RelationHintName(const PlanPtr& p) {
   switch (p->kind) {
-    case PlanKind::kSubqueryAlias: return p->alias;
-    case PlanKind::kUnresolvedRelation: return p->name_parts.empty() ? "" : p->name_parts.back();
-    case PlanKind::kWatermark: return p->children.empty() ? "" : RelationHintName(p->children[0]);
-    default: return "";
+    case PlanKind::kSubqueryAlias:
+      return p->alias;
+    case PlanKind::kUnresolvedRelation:
+      return p->name_parts.empty() ? "" : p->name_parts.back();
+    case PlanKind::kWatermark:
+      return p->children.empty() ? "" : RelationHintName(p->children[0]);
+    default:
+      return "";
   }
 }
 
@@ -52,13 +55,16 @@ PlanPtr SqlParser::ParseQuery() {
   std::vector<std::pair<std::string, PlanPtr>> ctes;
   if (PeekWord("WITH")) {
     Next();
-    if (PeekWord("RECURSIVE")) ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] recursive CTEs are not supported");
+    if (PeekWord("RECURSIVE"))
+      ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] recursive CTEs are not supported");
     do {
       const Token& name_token = Peek();
       std::string name = ParseIdentifier();
       for (const auto& [existing, plan] : ctes) {
         if (EqualsIgnoreCase(existing, name)) {
-          ThrowParseErrorAt(name_token, "[DUPLICATED_CTE_NAMES] CTE definition can't have duplicate names: '" + name + "'");
+          ThrowParseErrorAt(
+              name_token,
+              "[DUPLICATED_CTE_NAMES] CTE definition can't have duplicate names: '" + name + "'");
         }
       }
       std::vector<std::string> columns;
@@ -74,16 +80,16 @@ PlanPtr SqlParser::ParseQuery() {
     } while (AcceptOp(","));
   }
   PlanPtr plan = ParseSetExpression();
-  if (PeekWord("ORDER") && PeekWord("BY", 1)) {
-    Next();
-    Next();
+  if (AcceptWord("ORDER")) {
+    ExpectWord("BY");
     PlanPtr sort = MakePlan(PlanKind::kSort, {plan});
     sort->exprs = ParseOrderByList();
     plan = sort;
   }
   for (const char* unsupported : {"SORT", "CLUSTER", "DISTRIBUTE"}) {
     if (PeekWord(unsupported) && PeekWord("BY", 1)) {
-      ThrowParseErrorAt(Peek(), std::string("[UNSUPPORTED_FEATURE] ") + unsupported + " BY is not supported");
+      ThrowParseErrorAt(
+          Peek(), std::string("[UNSUPPORTED_FEATURE] ") + unsupported + " BY is not supported");
     }
   }
   if (AcceptWord("LIMIT")) {
@@ -92,13 +98,17 @@ PlanPtr SqlParser::ParseQuery() {
       ExprPtr e = ParseExpr();
       bool ok = e->kind == ExprKind::kLiteral && !e->literal.is_null() &&
                 e->literal.type()->IsIntegral() && e->literal.GetInt64() >= 0;
-      if (!ok) ThrowParseErrorAt(t, "[INVALID_LIMIT_LIKE_EXPRESSION] The limit expression must be a non-negative integer literal");
+      if (!ok)
+        ThrowParseErrorAt(t,
+                          "[INVALID_LIMIT_LIKE_EXPRESSION] The limit expression must be a "
+                          "non-negative integer literal");
       PlanPtr limit = MakePlan(PlanKind::kLimit, {plan});
       limit->limit = e->literal.GetInt64();
       plan = limit;
     }
   }
-  if (PeekWord("OFFSET")) ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] OFFSET is not supported");
+  if (PeekWord("OFFSET"))
+    ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] OFFSET is not supported");
   if (!ctes.empty()) {
     PlanPtr with = MakePlan(PlanKind::kWith, {plan});
     with->ctes = std::move(ctes);
@@ -192,13 +202,15 @@ std::vector<std::string> SqlParser::ParseHint(const Token& hint) {
   while (i < tokens.size() && tokens[i].kind != TokenKind::kEnd) {
     const Token& name = tokens[i++];
     if (name.kind != TokenKind::kWord) continue;
-    bool broadcast = name.upper == "BROADCAST" || name.upper == "BROADCASTJOIN" || name.upper == "MAPJOIN";
+    bool broadcast =
+        name.upper == "BROADCAST" || name.upper == "BROADCASTJOIN" || name.upper == "MAPJOIN";
     if (i < tokens.size() && tokens[i].kind == TokenKind::kOperator && tokens[i].text == "(") {
       ++i;
       while (i < tokens.size() && tokens[i].kind != TokenKind::kEnd &&
              !(tokens[i].kind == TokenKind::kOperator && tokens[i].text == ")")) {
         const Token& arg = tokens[i++];
-        bool last_part = !(i < tokens.size() && tokens[i].kind == TokenKind::kOperator && tokens[i].text == ".");
+        bool last_part =
+            !(i < tokens.size() && tokens[i].kind == TokenKind::kOperator && tokens[i].text == ".");
         if (broadcast && last_part) {
           if (arg.kind == TokenKind::kWord) names.push_back(arg.text);
           if (arg.kind == TokenKind::kQuotedIdent) names.push_back(arg.value);
@@ -267,9 +279,8 @@ PlanPtr SqlParser::ParseSelect() {
   }
   bool grouped = false;
   std::vector<ExprPtr> group_by;
-  if (PeekWord("GROUP") && PeekWord("BY", 1)) {
-    Next();
-    Next();
+  if (AcceptWord("GROUP")) {
+    ExpectWord("BY");
     grouped = true;
     bool all = PeekWord("ALL") && !PeekOp("(", 1) && !PeekOp(".", 1) && !PeekOp(",", 1);
     if (all) {
@@ -280,7 +291,8 @@ PlanPtr SqlParser::ParseSelect() {
       } while (AcceptOp(","));
     }
     if (PeekWord("WITH") && (PeekWord("ROLLUP", 1) || PeekWord("CUBE", 1))) {
-      ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] GROUP BY ... WITH ROLLUP/CUBE is not supported yet");
+      ThrowParseErrorAt(Peek(),
+                        "[UNSUPPORTED_FEATURE] GROUP BY ... WITH ROLLUP/CUBE is not supported yet");
     }
     if (PeekWord("GROUPING") && PeekWord("SETS", 1)) {
       ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] GROUPING SETS is not supported yet");
@@ -306,8 +318,11 @@ PlanPtr SqlParser::ParseSelect() {
     filter->condition = std::move(having);
     plan = filter;
   }
-  if (PeekWord("WINDOW")) ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] window functions (OVER) are not supported yet");
-  if (PeekWord("QUALIFY")) ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] QUALIFY is not supported yet");
+  if (PeekWord("WINDOW"))
+    ThrowParseErrorAt(Peek(),
+                      "[UNSUPPORTED_FEATURE] window functions (OVER) are not supported yet");
+  if (PeekWord("QUALIFY"))
+    ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] QUALIFY is not supported yet");
   if (distinct) plan = MakePlan(PlanKind::kDistinct, {plan});
   return plan;
 }
@@ -326,9 +341,10 @@ PlanPtr SqlParser::ParseInlineTable() {
       } while (AcceptOp(","));
       ExpectOp(")");
       const Token& t = Peek();
-      bool row_end = t.kind == TokenKind::kEnd || t.kind == TokenKind::kWord ||
-                     t.kind == TokenKind::kQuotedIdent ||
-                     (t.kind == TokenKind::kOperator && (t.text == "," || t.text == ")" || t.text == ";"));
+      bool row_end =
+          t.kind == TokenKind::kEnd || t.kind == TokenKind::kWord ||
+          t.kind == TokenKind::kQuotedIdent ||
+          (t.kind == TokenKind::kOperator && (t.text == "," || t.text == ")" || t.text == ";"));
       if (row_end) {
         parsed = true;
       } else {
@@ -338,9 +354,10 @@ PlanPtr SqlParser::ParseInlineTable() {
     }
     if (!parsed) row.push_back(ParseExpr());
     if (!table->rows.empty() && table->rows[0].size() != row.size()) {
-      ThrowParseErrorAt(Peek(), "[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Inline table expected " +
-                                    std::to_string(table->rows[0].size()) + " columns but found " +
-                                    std::to_string(row.size()) + " columns in a row");
+      ThrowParseErrorAt(Peek(),
+                        "[INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH] Inline table expected " +
+                            std::to_string(table->rows[0].size()) + " columns but found " +
+                            std::to_string(row.size()) + " columns in a row");
     }
     table->rows.push_back(std::move(row));
   } while (AcceptOp(","));
@@ -411,7 +428,8 @@ PlanPtr SqlParser::ParseJoinedRelation() {
     } else {
       return left;
     }
-    if (PeekWord("LATERAL")) ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] LATERAL joins are not supported yet");
+    if (PeekWord("LATERAL"))
+      ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] LATERAL joins are not supported yet");
     PlanPtr right = ParseRelationPrimary();
     PlanPtr join = MakePlan(PlanKind::kJoin, {left, right});
     join->join_type = type;
@@ -449,10 +467,12 @@ PlanPtr SqlParser::ParseRelationPrimary() {
     std::transform(rel->name.begin(), rel->name.end(), rel->name.begin(), ::tolower);
     if (!PeekOp(")")) {
       do {
-        if ((Peek().kind == TokenKind::kWord || Peek().kind == TokenKind::kQuotedIdent) && PeekOp("=>", 1)) {
+        if ((Peek().kind == TokenKind::kWord || Peek().kind == TokenKind::kQuotedIdent) &&
+            PeekOp("=>", 1)) {
           const Token& n = Next();
           Next();
-          rel->exprs.push_back(MakeAlias(ParseExpr(), n.kind == TokenKind::kWord ? n.text : n.value));
+          rel->exprs.push_back(
+              MakeAlias(ParseExpr(), n.kind == TokenKind::kWord ? n.text : n.value));
         } else {
           rel->exprs.push_back(ParseExpr());
         }
@@ -491,7 +511,8 @@ PlanPtr SqlParser::ParseRelationSuffix(PlanPtr relation) {
     relation = node;
   }
   if (PeekWord("WATERMARK")) relation = ParseWatermark(relation);
-  if (PeekWord("TABLESAMPLE")) ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] TABLESAMPLE is not supported");
+  if (PeekWord("TABLESAMPLE"))
+    ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] TABLESAMPLE is not supported");
   if (PeekWord("PIVOT") || PeekWord("UNPIVOT")) {
     ThrowParseErrorAt(Peek(), "[UNSUPPORTED_FEATURE] " + Peek().upper + " is not supported");
   }
@@ -526,7 +547,8 @@ PlanPtr SqlParser::ParseWatermark(PlanPtr relation) {
   } else {
     Fail("expected an INTERVAL after DELAY OF");
   }
-  if (delay < 0) ThrowParseErrorAt(t, "[INVALID_WATERMARK_DELAY] The watermark delay must not be negative");
+  if (delay < 0)
+    ThrowParseErrorAt(t, "[INVALID_WATERMARK_DELAY] The watermark delay must not be negative");
   PlanPtr node = MakePlan(PlanKind::kWatermark, {relation});
   node->exprs.push_back(std::move(event_time));
   node->alias = std::move(name);

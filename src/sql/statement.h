@@ -13,7 +13,8 @@ namespace sluice {
 
 enum class StatementKind : uint8_t {
   kQuery,       // a query: `plan`
-  kCreateView,  // CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW `view_name` [(column_names)] AS plan
+  kCreateView,  // CREATE [OR REPLACE] [GLOBAL] TEMP[ORARY] VIEW `view_name` [(column_names)] AS
+                // plan
   kSet,         // SET [key [= value]]
   kExplain,     // EXPLAIN [EXTENDED] query: `plan`, `extended`
   kOther,       // reserved for statements Sluice does not interpret (not produced yet)

@@ -6,7 +6,7 @@
 
 namespace sluice {
 
-// Operators and core functions (src/expr/functions/{arithmetic,comparison,predicate,conditional}_functions.cc).
+// Operators and core functions (src/expr/functions/{arithmetic,comparison,predicate,conditional,access}_functions.cc).
 /// + - * / % div negative positive abs, try_add/try_subtract/try_multiply/try_divide, bitwise & | ^ ~.
 void RegisterArithmeticFunctions(FunctionRegistry& registry);
 /// = == != <> < <= > >= <=>, greatest, least.
@@ -15,6 +15,8 @@ void RegisterComparisonFunctions(FunctionRegistry& registry);
 void RegisterPredicateFunctions(FunctionRegistry& registry);
 /// coalesce, nvl, ifnull, nullif, if, nvl2.
 void RegisterConditionalFunctions(FunctionRegistry& registry);
+/// subscript (a[i], m[k]).
+void RegisterAccessFunctions(FunctionRegistry& registry);
 
 // Function families owned by the functions engineer.
 void RegisterStringFunctions(FunctionRegistry&);

@@ -151,3 +151,36 @@ inline void Add(FunctionRegistry& r, std::string name,
 }
 
 }  // namespace sluice::ops
+
+namespace sluice::ops {
+
+/// Equality of row i of `a` and row j of `b` (same type, both valid), with Spark's NaN rule.
+inline bool RowsEqual(const Vector& a, size_t i, const Vector& b, size_t j) {
+  bool eq = false;
+  if (DispatchFixed(a.type_id(), [&](auto tag) {
+        using T = decltype(tag);
+        eq = CompareScalar<T>(a.Get<T>(i), b.Get<T>(j)) == 0;
+      })) {
+    return eq;
+  }
+  if (a.type()->IsStringLike()) return a.GetString(i) == b.GetString(j);
+  return a.CompareRows(i, b, j) == 0;
+}
+
+/// Three-way comparison of row i of `a` and row j of `b` (same type, both valid).
+inline int RowsCompare(const Vector& a, size_t i, const Vector& b, size_t j) {
+  int c = 0;
+  if (DispatchFixed(a.type_id(), [&](auto tag) {
+        using T = decltype(tag);
+        c = CompareScalar<T>(a.Get<T>(i), b.Get<T>(j));
+      })) {
+    return c;
+  }
+  if (a.type()->IsStringLike()) {
+    int r = a.GetString(i).compare(b.GetString(j));
+    return r < 0 ? -1 : (r > 0 ? 1 : 0);
+  }
+  return a.CompareRows(i, b, j);
+}
+
+}  // namespace sluice::ops

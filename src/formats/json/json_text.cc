@@ -54,6 +54,7 @@ bool MinifyJson(std::string_view json, std::string* out) {
   out->clear();
   out->reserve(json.size());
   bool in_string = false;
+  int depth = 0;
   for (size_t i = 0; i < json.size(); ++i) {
     char c = json[i];
     if (in_string) {
@@ -63,6 +64,12 @@ bool MinifyJson(std::string_view json, std::string* out) {
       } else if (c == '"') {
         in_string = false;
       }
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonNestingDepth) return false;
+      out->push_back(c);
+    } else if (c == ']' || c == '}') {
+      --depth;
+      out->push_back(c);
     } else if (c == '"') {
       in_string = true;
       out->push_back(c);

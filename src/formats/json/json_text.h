@@ -11,8 +11,11 @@ namespace sluice {
 /// control characters as \u00XX; '/' and non-ASCII bytes are written as is.
 void AppendJsonString(std::string_view s, std::string* out);
 
+/// Nesting depth beyond which a record is malformed (Jackson's default limit).
+constexpr int kMaxJsonNestingDepth = 1000;
+
 /// Replaces `out` with `json` minus whitespace outside strings. Returns false if a string is
-/// unterminated.
+/// unterminated or nesting exceeds kMaxJsonNestingDepth.
 bool MinifyJson(std::string_view json, std::string* out);
 
 /// Replaces `out` with `json` minus /* ... */ and // ... comments outside strings (allowComments).

@@ -8,7 +8,6 @@ namespace sluice {
 namespace {
 
 std::string Sql(std::string_view text) { return ParseExpression(text)->ToSql(); }
-std::string Tree(std::string_view text) { return ParseExpression(text)->ToString(); }
 Value Lit(std::string_view text) {
   ExprPtr e = ParseExpression(text);
   EXPECT_EQ(e->kind, ExprKind::kLiteral) << text;
@@ -121,7 +120,8 @@ TEST(ExpressionParserTest, IntervalLiterals) {
   EXPECT_EQ(Lit("INTERVAL '10 seconds'").GetInt64(), 10 * kMicrosPerSecond);
   EXPECT_EQ(Lit("INTERVAL '1 02:03:04' DAY TO SECOND").GetInt64(),
             kMicrosPerDay + 2 * kMicrosPerHour + 3 * kMicrosPerMinute + 4 * kMicrosPerSecond);
-  EXPECT_EQ(Lit("INTERVAL '02:03' HOUR TO MINUTE").GetInt64(), 2 * kMicrosPerHour + 3 * kMicrosPerMinute);
+  EXPECT_EQ(Lit("INTERVAL '02:03' HOUR TO MINUTE").GetInt64(),
+            2 * kMicrosPerHour + 3 * kMicrosPerMinute);
   EXPECT_EQ(Lit("INTERVAL '-1 02' DAY TO HOUR").GetInt64(), -(kMicrosPerDay + 2 * kMicrosPerHour));
   EXPECT_EQ(Lit("INTERVAL '03:04.5' MINUTE TO SECOND").GetInt64(),
             3 * kMicrosPerMinute + 4 * kMicrosPerSecond + 500000);
@@ -139,7 +139,8 @@ TEST(ExpressionParserTest, IntervalLiterals) {
     ParseExpression("INTERVAL 1 YEAR");
     FAIL();
   } catch (const ParseError& err) {
-    EXPECT_NE(std::string(err.what()).find("year-month intervals are not supported"), std::string::npos);
+    EXPECT_NE(std::string(err.what()).find("year-month intervals are not supported"),
+              std::string::npos);
   }
   EXPECT_THROW(ParseExpression("INTERVAL '1-2' YEAR TO MONTH"), ParseError);
   EXPECT_THROW(ParseExpression("INTERVAL 3 MONTHS"), ParseError);

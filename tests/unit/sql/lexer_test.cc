@@ -11,7 +11,7 @@ std::vector<Token> Lex(std::string_view s) { return Tokenize(s); }
 
 TEST(LexerTest, WordsNumbersStringsOperators) {
   auto t = Lex("SELECT a1, `b c`, 'x', 1.5, 10L <=> == != <> :: || !> !<");
-  ASSERT_EQ(t.size(), 18u);
+  ASSERT_EQ(t.size(), 19u);
   EXPECT_EQ(t[0].kind, TokenKind::kWord);
   EXPECT_EQ(t[0].upper, "SELECT");
   EXPECT_EQ(t[1].text, "a1");
@@ -101,13 +101,9 @@ TEST(LexerTest, UnterminatedComment) {
   }
 }
 
-TEST(LexerTest, UnterminatedQuotedIdentifier) {
-  EXPECT_THROW(Lex("SELECT `abc"), ParseError);
-}
+TEST(LexerTest, UnterminatedQuotedIdentifier) { EXPECT_THROW(Lex("SELECT `abc"), ParseError); }
 
-TEST(LexerTest, UnknownCharacter) {
-  EXPECT_THROW(Lex("SELECT a $ b"), ParseError);
-}
+TEST(LexerTest, UnknownCharacter) { EXPECT_THROW(Lex("SELECT a $ b"), ParseError); }
 
 }  // namespace
 }  // namespace sluice

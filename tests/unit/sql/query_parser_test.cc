@@ -184,7 +184,8 @@ TEST(QueryParserTest, Subqueries) {
 }
 
 TEST(QueryParserTest, TableFunction) {
-  PlanPtr p = ParseQuery("SELECT * FROM read_kafka(bootstrapServers => 'h:9092', subscribe => 't') k");
+  PlanPtr p =
+      ParseQuery("SELECT * FROM read_kafka(bootstrapServers => 'h:9092', subscribe => 't') k");
   PlanPtr alias = p->children[0];
   ASSERT_EQ(alias->kind, PlanKind::kSubqueryAlias);
   PlanPtr f = alias->children[0];
@@ -268,7 +269,8 @@ TEST(QueryParserTest, Watermark) {
   EXPECT_EQ(w->children[0]->kind, PlanKind::kUnresolvedRelation);
 
   PlanPtr e = ParseQuery(
-      "SELECT * FROM events WATERMARK timestamp_seconds(v) AS ts DELAY OF INTERVAL 1 MINUTE 30 SECONDS "
+      "SELECT * FROM events WATERMARK timestamp_seconds(v) AS ts DELAY OF INTERVAL 1 MINUTE 30 "
+      "SECONDS "
       "WHERE v > 0");
   ASSERT_EQ(e->children[0]->kind, PlanKind::kFilter);
   PlanPtr w2 = e->children[0]->children[0];
@@ -278,7 +280,8 @@ TEST(QueryParserTest, Watermark) {
   EXPECT_EQ(w2->delay_micros, 90 * kMicrosPerSecond);
 
   PlanPtr a = ParseQuery(
-      "SELECT * FROM events e WATERMARK e.ts DELAY OF INTERVAL 5 SECONDS JOIN users u ON e.u = u.id");
+      "SELECT * FROM events e WATERMARK e.ts DELAY OF INTERVAL 5 SECONDS JOIN users u ON e.u = "
+      "u.id");
   PlanPtr j = a->children[0];
   ASSERT_EQ(j->kind, PlanKind::kJoin);
   PlanPtr w3 = j->children[0];

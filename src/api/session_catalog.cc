@@ -1,0 +1,35 @@
+#include "api/session_catalog.h"
+
+#include <fmt/format.h>
+
+#include "api/session_state.h"
+#include "connectors/file/file_relation.h"
+#include "plan/analyzer.h"
+#include "sluice/exception.h"
+
+namespace sluice {
+
+PlanPtr SessionCatalog::LookupView(const std::string& name) const {
+  return session_.LookupTempView(name);
+}
+
+PlanPtr SessionCatalog::ResolvePathTable(const std::string& format, const std::string& path) const {
+  return MakeFileRelationPlan(session_, format, path, {}, nullptr, /*streaming=*/false);
+}
+
+PlanPtr SessionCatalog::ResolveTableFunction(const std::string& name,
+                                             const std::vector<ExprPtr>& args) const {
+  throw AnalysisError(fmt::format(
+      "[UNRESOLVABLE_TABLE_VALUED_FUNCTION] Could not resolve `{}` to a table-valued function.",
+      name));
+}
+
+EvalContext SessionCatalog::eval_context() const { return session_.MakeEvalContext(); }
+
+PlanPtr AnalyzePlan(const SessionState& session, const PlanPtr& plan) {
+  SessionCatalog catalog(session);
+  Analyzer analyzer(catalog);
+  return analyzer.Analyze(plan);
+}
+
+}  // namespace sluice

@@ -1,0 +1,211 @@
+#include "exec/deduplicate.h"
+
+#include <fmt/format.h>
+
+#include "exec/group_hash_table.h"
+#include "state/state_store.h"
+
+namespace sluice {
+
+struct Deduplicate::PartitionState {
+  int64_t loaded_version = -1;
+  std::unique_ptr<GroupHashTable> table;
+  std::vector<int64_t> time_ms;  // per group: event time (or expiry) in ms, INT64_MIN if none
+  std::vector<uint8_t> live;
+  size_t num_live = 0;
+};
+
+Deduplicate::Deduplicate(std::unique_ptr<PhysicalOperator> child, DeduplicateSpec spec,
+                         bool streaming, int operator_id)
+    : PhysicalOperator(child->schema(), {}), spec_(std::move(spec)), streaming_(streaming),
+      operator_id_(operator_id) {
+  std::vector<StructField> fields;
+  for (size_t k = 0; k < spec_.key_columns.size(); ++k)
+    fields.emplace_back(fmt::format("k{}", k), child->schema()->fields()[spec_.key_columns[k]].type);
+  fields.emplace_back("time_ms", DataType::Long());
+  state_schema_ = DataType::Struct(std::move(fields));
+  children_.push_back(std::move(child));
+  progress_.operator_name = "dedupe";
+}
+
+RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<RecordBatchPtr>& rows,
+                                           ExecContext& ctx, int64_t* dropped_dups,
+                                           int64_t* dropped_late, int64_t* updated, int64_t* removed) {
+  std::vector<TypePtr> key_types;
+  for (int c : spec_.key_columns) key_types.push_back(schema_->fields()[c].type);
+  std::unique_ptr<PartitionState> local;
+  PartitionState* st;
+  int64_t version = streaming_ ? ctx.stream->batch_id : 0;
+  if (streaming_) {
+    auto& s = states_[part];
+    if (!s || s->loaded_version != version) {
+      s = std::make_unique<PartitionState>();
+      s->table = std::make_unique<GroupHashTable>(key_types);
+      RecordBatchPtr saved = ctx.stream->state->Load(operator_id_, static_cast<int>(part), version, state_schema_);
+      std::vector<VectorPtr> keys(saved->columns().begin(), saved->columns().end() - 1);
+      std::vector<uint32_t> g;
+      s->table->FindOrInsert(keys, saved->num_rows(), &g);
+      s->time_ms.assign(s->table->size(), INT64_MIN);
+      const Vector& t = *saved->columns().back();
+      for (size_t i = 0; i < saved->num_rows(); ++i) s->time_ms[g[i]] = t.Get<int64_t>(i);
+      s->live.assign(s->table->size(), 1);
+      s->num_live = s->table->size();
+    }
+    st = s.get();
+  } else {
+    local = std::make_unique<PartitionState>();
+    local->table = std::make_unique<GroupHashTable>(key_types);
+    st = local.get();
+  }
+  int64_t late_wm = streaming_ && ctx.stream->batch_id > 0 ? ctx.stream->watermark_for_late_rows_ms : INT64_MIN;
+  std::vector<RecordBatchPtr> out;
+  bool changed = false;
+  for (const auto& chunk : rows) {
+    size_t n = chunk->num_rows();
+    std::vector<VectorPtr> keys;
+    for (int c : spec_.key_columns) keys.push_back(chunk->column(c));
+    const Vector* et = spec_.event_time_column >= 0 ? chunk->column(spec_.event_time_column).get() : nullptr;
+    SelectionVector keep;
+    std::vector<uint32_t> g;
+    for (size_t i = 0; i < n; ++i) {
+      int64_t t_ms = et && et->IsValid(i) ? et->Get<int64_t>(i) / 1000 : INT64_MIN;
+      if (et && late_wm != INT64_MIN && et->IsValid(i) && t_ms <= late_wm) {
+        ++*dropped_late;
+        continue;
+      }
+      // One row at a time so that duplicates within the batch are seen.
+      int64_t found = st->table->Find(keys, i);
+      if (found >= 0 && (found >= static_cast<int64_t>(st->live.size()) || st->live[found])) {
+        ++*dropped_dups;
+        continue;
+      }
+      if (found >= 0) {
+        // A key evicted earlier (compaction pending) comes back.
+        st->live[found] = 1;
+        ++st->num_live;
+        st->time_ms[found] = spec_.within_watermark ? t_ms + spec_.delay_micros / 1000 : t_ms;
+      } else {
+        SelectionVector sel = {static_cast<uint32_t>(i)};
+        std::vector<VectorPtr> k1;
+        for (const auto& k : keys) k1.push_back(k->Take(sel));
+        st->table->FindOrInsert(k1, 1, &g);
+        st->time_ms.push_back(spec_.within_watermark ? t_ms + spec_.delay_micros / 1000 : t_ms);
+        st->live.push_back(1);
+        ++st->num_live;
+      }
+      ++*updated;
+      changed = true;
+      keep.push_back(static_cast<uint32_t>(i));
+    }
+    if (!keep.empty()) out.push_back(keep.size() == n ? chunk : chunk->Take(keep));
+  }
+  if (streaming_) {
+    // Evict by watermark.
+    int64_t wm = ctx.stream->watermark_for_eviction_ms;
+    bool can_evict = spec_.event_time_column >= 0 && (spec_.event_time_in_keys || spec_.within_watermark);
+    if (can_evict) {
+      for (size_t gi = 0; gi < st->live.size(); ++gi) {
+        if (st->live[gi] && st->time_ms[gi] != INT64_MIN && st->time_ms[gi] <= wm) {
+          st->live[gi] = 0;
+          --st->num_live;
+          ++*removed;
+          changed = true;
+        }
+      }
+    }
+    if (changed) {
+      SelectionVector live;
+      for (size_t gi = 0; gi < st->live.size(); ++gi) {
+        if (st->live[gi]) live.push_back(static_cast<uint32_t>(gi));
+      }
+      std::vector<VectorPtr> cols;
+      for (const auto& k : st->table->keys()) cols.push_back(k->Take(live));
+      auto t = std::make_shared<Vector>(DataType::Long());
+      for (uint32_t gi : live) t->Append<int64_t>(st->time_ms[gi]);
+      cols.push_back(t);
+      ctx.stream->state->Commit(operator_id_, static_cast<int>(part), version + 1,
+                                *RecordBatch::Make(state_schema_, std::move(cols), live.size()));
+    }
+    st->loaded_version = version + 1;
+    std::lock_guard<std::mutex> l(mu_);
+    progress_.num_rows_total += static_cast<int64_t>(st->num_live);
+    if (can_evict) {
+      for (size_t gi = 0; gi < st->live.size(); ++gi) {
+        if (st->live[gi] && st->time_ms[gi] != INT64_MIN)
+          min_state_time_ms_ = std::min(min_state_time_ms_, st->time_ms[gi]);
+      }
+    }
+  }
+  if (out.empty()) return RecordBatch::Empty(schema_);
+  return RecordBatch::Concat(schema_, out);
+}
+
+std::vector<Partition> Deduplicate::Execute(ExecContext& ctx) {
+  auto input = children_[0]->Execute(ctx);
+  size_t nparts = static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
+  // Shuffle rows by key hash, keeping input order within each target partition.
+  std::vector<std::vector<RecordBatchPtr>> by_part(nparts);
+  for (const auto& p : input) {
+    for (const auto& c : p) {
+      std::vector<SelectionVector> sels(nparts);
+      for (size_t i = 0; i < c->num_rows(); ++i) {
+        uint64_t h = 0x9e3779b97f4a7c15ULL;
+        for (int k : spec_.key_columns) h = c->column(k)->HashRow(i, h);
+        sels[(h >> 17) % nparts].push_back(static_cast<uint32_t>(i));
+      }
+      for (size_t q = 0; q < nparts; ++q) {
+        if (!sels[q].empty()) by_part[q].push_back(c->Take(sels[q]));
+      }
+    }
+  }
+  if (streaming_) {
+    if (states_.size() != nparts) states_.resize(nparts);
+    std::lock_guard<std::mutex> l(mu_);
+    progress_ = StateOperatorProgress{};
+    progress_.operator_name = "dedupe";
+    progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);
+    progress_.num_state_store_instances = static_cast<int64_t>(nparts);
+    min_state_time_ms_ = INT64_MAX;
+  }
+  std::vector<Partition> out(nparts);
+  std::vector<int64_t> dups(nparts, 0), late(nparts, 0), upd(nparts, 0), rem(nparts, 0);
+  ParallelFor(ctx.pool, nparts, [&](size_t q) {
+    if (!streaming_ && by_part[q].empty()) return;
+    auto r = DedupPartition(q, by_part[q], ctx, &dups[q], &late[q], &upd[q], &rem[q]);
+    if (r->num_rows()) out[q].push_back(r);
+  });
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    for (size_t q = 0; q < nparts; ++q) {
+      progress_.custom_metrics["numDroppedDuplicateRows"] += dups[q];
+      progress_.num_rows_dropped_by_watermark += late[q];
+      progress_.num_rows_updated += upd[q];
+      progress_.num_rows_removed += rem[q];
+    }
+  }
+  return out;
+}
+
+std::string Deduplicate::Describe() const {
+  return streaming_ ? (spec_.within_watermark ? "StreamingDeduplicateWithinWatermark"
+                                              : "StreamingDeduplicate")
+                    : "Deduplicate";
+}
+
+void Deduplicate::CollectStateProgress(std::vector<StateOperatorProgress>* out) const {
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    out->push_back(progress_);
+  }
+  PhysicalOperator::CollectStateProgress(out);
+}
+
+bool Deduplicate::NeedsNoDataBatch(int64_t new_watermark_ms) const {
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (min_state_time_ms_ != INT64_MAX && min_state_time_ms_ <= new_watermark_ms) return true;
+  }
+  return PhysicalOperator::NeedsNoDataBatch(new_watermark_ms);
+}
+
+}  // namespace sluice

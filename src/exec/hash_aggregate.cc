@@ -1,0 +1,357 @@
+#include "exec/hash_aggregate.h"
+
+#include <chrono>
+#include <fmt/format.h>
+
+#include "exec/aggregate_function.h"
+#include "exec/filter.h"
+#include "exec/group_hash_table.h"
+#include "expr/evaluator.h"
+#include "plan/output_mode.h"
+#include "state/state_store.h"
+
+namespace sluice {
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+
+// Event time of a key value in ms: a timestamp, or the end of a window struct.
+int64_t EventTimeMs(const Vector& key, size_t row, bool is_window) {
+  if (is_window) return key.child(1)->Get<int64_t>(row) / 1000;
+  return key.Get<int64_t>(row) / 1000;
+}
+
+}  // namespace
+
+/// Groups of one shuffle partition kept between micro-batches.
+struct HashAggregate::PartitionState {
+  int64_t loaded_version = -1;
+  std::unique_ptr<GroupHashTable> table;
+  std::vector<std::unique_ptr<Accumulator>> accs;
+  std::vector<uint8_t> live;  // group still in state (not evicted)
+  size_t num_live = 0;
+};
+
+HashAggregate::HashAggregate(TypePtr schema, std::unique_ptr<PhysicalOperator> child,
+                             AggregateSpec spec, bool streaming, int operator_id)
+    : PhysicalOperator(std::move(schema), {}),
+      spec_(std::move(spec)),
+      streaming_(streaming),
+      operator_id_(operator_id) {
+  children_.push_back(std::move(child));
+  std::vector<StructField> fields;
+  for (size_t k = 0; k < spec_.keys.size(); ++k) {
+    key_types_.push_back(spec_.keys[k]->type);
+    fields.emplace_back(fmt::format("k{}", k), spec_.keys[k]->type);
+  }
+  EvalContext ctx;
+  for (size_t a = 0; a < spec_.aggregate_calls.size(); ++a) {
+    auto acc = MakeAccumulator(*spec_.aggregate_calls[a], ctx);
+    auto types = acc->StateTypes();
+    for (size_t s = 0; s < types.size(); ++s)
+      fields.emplace_back(fmt::format("a{}_{}", a, s), types[s]);
+  }
+  state_schema_ = DataType::Struct(std::move(fields));
+  progress_.operator_name = "stateStoreSave";
+}
+
+RecordBatchPtr HashAggregate::DropLateRows(const RecordBatchPtr& chunk, const EvalContext& ctx,
+                                           int64_t wm_ms, int64_t* dropped) const {
+  VectorPtr key = Evaluate(*spec_.keys[spec_.event_time_key], *chunk, ctx);
+  SelectionVector keep;
+  keep.reserve(chunk->num_rows());
+  for (size_t i = 0; i < chunk->num_rows(); ++i) {
+    if (key->IsValid(i) && EventTimeMs(*key, i, spec_.event_time_is_window) <= wm_ms) {
+      ++*dropped;
+      continue;
+    }
+    keep.push_back(static_cast<uint32_t>(i));
+  }
+  if (keep.size() == chunk->num_rows()) return chunk;
+  return chunk->Take(keep);
+}
+
+RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext& ctx) const {
+  GroupHashTable table(key_types_);
+  std::vector<std::unique_ptr<Accumulator>> accs;
+  for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx));
+  std::vector<uint32_t> groups;
+  for (const auto& chunk : input) {
+    if (chunk->num_rows() == 0) continue;
+    std::vector<VectorPtr> keys;
+    for (const auto& k : spec_.keys) keys.push_back(Evaluate(*k, *chunk, ctx));
+    table.FindOrInsert(keys, chunk->num_rows(), &groups);
+    for (size_t a = 0; a < accs.size(); ++a) {
+      accs[a]->Resize(table.size());
+      std::vector<VectorPtr> args;
+      for (const auto& c : spec_.aggregate_calls[a]->children) args.push_back(Evaluate(*c, *chunk, ctx));
+      accs[a]->Update(args, groups.data(), chunk->num_rows());
+    }
+  }
+  std::vector<VectorPtr> cols = table.keys();
+  for (auto& acc : accs) {
+    acc->Resize(table.size());
+    for (auto& s : acc->SaveState(table.size(), nullptr)) cols.push_back(s);
+  }
+  return RecordBatch::Make(state_schema_, std::move(cols), table.size());
+}
+
+std::vector<RecordBatchPtr> HashAggregate::ShuffleSplit(const RecordBatchPtr& batch, size_t n) const {
+  std::vector<SelectionVector> sels(n);
+  size_t nk = spec_.keys.size();
+  for (size_t i = 0; i < batch->num_rows(); ++i) {
+    uint64_t h = 0x9e3779b97f4a7c15ULL;
+    for (size_t k = 0; k < nk; ++k) h = batch->column(k)->HashRow(i, h);
+    sels[nk == 0 ? 0 : (h >> 17) % n].push_back(static_cast<uint32_t>(i));
+  }
+  std::vector<RecordBatchPtr> out(n);
+  for (size_t p = 0; p < n; ++p) {
+    if (!sels[p].empty()) out[p] = sels[p].size() == batch->num_rows() ? batch : batch->Take(sels[p]);
+  }
+  return out;
+}
+
+RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPtr>& partials,
+                                    ExecContext& ctx) {
+  size_t nk = spec_.keys.size();
+  auto new_accs = [&] {
+    std::vector<std::unique_ptr<Accumulator>> accs;
+    for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx.eval));
+    return accs;
+  };
+  auto merge_rows = [&](GroupHashTable& table, std::vector<std::unique_ptr<Accumulator>>& accs,
+                        const RecordBatch& rows, std::vector<uint32_t>* groups) {
+    std::vector<VectorPtr> keys(rows.columns().begin(), rows.columns().begin() + nk);
+    table.FindOrInsert(keys, rows.num_rows(), groups);
+    size_t col = nk;
+    for (auto& acc : accs) {
+      acc->Resize(table.size());
+      size_t ns = acc->StateTypes().size();
+      std::vector<VectorPtr> st(rows.columns().begin() + col, rows.columns().begin() + col + ns);
+      acc->Merge(st, groups->data(), rows.num_rows());
+      col += ns;
+    }
+  };
+  auto finish = [&](const GroupHashTable& table, const std::vector<std::unique_ptr<Accumulator>>& accs,
+                    const SelectionVector* sel) -> RecordBatchPtr {
+    size_t n = sel ? sel->size() : table.size();
+    std::vector<VectorPtr> cols;
+    std::vector<StructField> fields;
+    for (size_t k = 0; k < nk; ++k) {
+      cols.push_back(sel ? table.keys()[k]->Take(*sel) : table.keys()[k]);
+      fields.emplace_back(fmt::format("k{}", k), key_types_[k]);
+    }
+    for (size_t a = 0; a < accs.size(); ++a) {
+      cols.push_back(accs[a]->Finalize(table.size(), sel));
+      fields.emplace_back(fmt::format("a{}", a), spec_.aggregate_calls[a]->type);
+    }
+    auto row = RecordBatch::Make(DataType::Struct(std::move(fields)), std::move(cols), n);
+    std::vector<VectorPtr> out;
+    for (const auto& e : spec_.output_exprs) out.push_back(Evaluate(*e, *row, ctx.eval));
+    return RecordBatch::Make(schema_, std::move(out), n);
+  };
+
+  if (!streaming_) {
+    GroupHashTable table(key_types_);
+    auto accs = new_accs();
+    std::vector<uint32_t> groups;
+    for (const auto& p : partials) {
+      if (p && p->num_rows()) merge_rows(table, accs, *p, &groups);
+    }
+    // A global aggregation over no rows still yields one row (count = 0, sum = NULL).
+    if (nk == 0 && table.size() == 0) {
+      for (auto& acc : accs) acc->Resize(1);
+      std::vector<VectorPtr> no_keys;
+      table.FindOrInsert(no_keys, 1, &groups);
+    }
+    return finish(table, accs, nullptr);
+  }
+
+  // ---- streaming ----
+  StreamBatchContext& sb = *ctx.stream;
+  auto& st = states_[part];
+  int64_t version = sb.batch_id;
+  if (!st || st->loaded_version != version) {
+    st = std::make_unique<PartitionState>();
+    st->table = std::make_unique<GroupHashTable>(key_types_);
+    st->accs = new_accs();
+    RecordBatchPtr saved = sb.state->Load(operator_id_, static_cast<int>(part), version, state_schema_);
+    std::vector<uint32_t> groups;
+    if (saved->num_rows()) merge_rows(*st->table, st->accs, *saved, &groups);
+    st->live.assign(st->table->size(), 1);
+    st->num_live = st->table->size();
+  }
+  int64_t t0 = NowMs();
+  size_t before = st->table->size();
+  std::vector<uint8_t> touched(before, 0);
+  std::vector<uint32_t> groups;
+  for (const auto& p : partials) {
+    if (!p || !p->num_rows()) continue;
+    merge_rows(*st->table, st->accs, *p, &groups);
+    touched.resize(st->table->size(), 0);
+    st->live.resize(st->table->size(), 0);
+    for (uint32_t g : groups) {
+      touched[g] = 1;
+      if (!st->live[g]) {
+        st->live[g] = 1;
+        ++st->num_live;
+      }
+    }
+  }
+  size_t ng = st->table->size();
+  touched.resize(ng, 0);
+  int64_t num_updated = 0;
+  for (uint8_t t : touched) num_updated += t;
+
+  // Eviction by watermark (append/update with an event-time key).
+  SelectionVector evicted;
+  OutputMode mode = static_cast<OutputMode>(sb.output_mode);
+  if (spec_.event_time_key >= 0 && mode != OutputMode::kComplete) {
+    const Vector& key = *st->table->keys()[spec_.event_time_key];
+    for (size_t g = 0; g < ng; ++g) {
+      if (st->live[g] && key.IsValid(g) &&
+          EventTimeMs(key, g, spec_.event_time_is_window) <= sb.watermark_for_eviction_ms) {
+        evicted.push_back(static_cast<uint32_t>(g));
+      }
+    }
+  }
+  SelectionVector emit;
+  switch (mode) {
+    case OutputMode::kComplete:
+      for (size_t g = 0; g < ng; ++g) {
+        if (st->live[g]) emit.push_back(static_cast<uint32_t>(g));
+      }
+      break;
+    case OutputMode::kUpdate:
+      for (size_t g = 0; g < ng; ++g) {
+        if (touched[g] && st->live[g]) emit.push_back(static_cast<uint32_t>(g));
+      }
+      break;
+    case OutputMode::kAppend: emit = evicted; break;
+  }
+  RecordBatchPtr out = finish(*st->table, st->accs, &emit);
+  int64_t t1 = NowMs();
+  for (uint32_t g : evicted) {
+    st->live[g] = 0;
+    --st->num_live;
+  }
+  bool changed = num_updated > 0 || !evicted.empty();
+  // Compact the state when evicted groups dominate; then persist.
+  SelectionVector live_sel;
+  for (size_t g = 0; g < ng; ++g) {
+    if (st->live[g]) live_sel.push_back(static_cast<uint32_t>(g));
+  }
+  if (changed) {
+    std::vector<VectorPtr> cols;
+    for (size_t k = 0; k < nk; ++k) cols.push_back(st->table->keys()[k]->Take(live_sel));
+    for (auto& acc : st->accs) {
+      for (auto& s : acc->SaveState(ng, &live_sel)) cols.push_back(s);
+    }
+    auto rows = RecordBatch::Make(state_schema_, std::move(cols), live_sel.size());
+    sb.state->Commit(operator_id_, static_cast<int>(part), version + 1, *rows);
+    if (live_sel.size() * 2 < ng) {
+      // Rebuild the in-memory table without evicted groups.
+      st->table = std::make_unique<GroupHashTable>(key_types_);
+      st->accs = new_accs();
+      std::vector<uint32_t> g2;
+      if (rows->num_rows()) merge_rows(*st->table, st->accs, *rows, &g2);
+      st->live.assign(st->table->size(), 1);
+      st->num_live = st->table->size();
+    }
+  }
+  st->loaded_version = version + 1;
+  int64_t t2 = NowMs();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    progress_.num_rows_total += static_cast<int64_t>(st->num_live);
+    progress_.num_rows_updated += num_updated;
+    progress_.num_rows_removed += static_cast<int64_t>(evicted.size());
+    progress_.all_updates_time_ms += t1 - t0;
+    progress_.commit_time_ms += t2 - t1;
+    if (spec_.event_time_key >= 0) {
+      const Vector& key = *st->table->keys()[spec_.event_time_key];
+      for (size_t g = 0; g < st->table->size(); ++g) {
+        if (st->live[g] && key.IsValid(g))
+          min_event_time_key_ms_ =
+              std::min(min_event_time_key_ms_, EventTimeMs(key, g, spec_.event_time_is_window));
+      }
+    }
+  }
+  return out;
+}
+
+std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
+  auto input = children_[0]->Execute(ctx);
+  int64_t dropped = 0;
+  if (streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0) {
+    std::mutex m;
+    input = MapChunks(ctx, input, [&](const RecordBatchPtr& c) {
+      int64_t d = 0;
+      auto r = DropLateRows(c, ctx.eval, ctx.stream->watermark_for_late_rows_ms, &d);
+      std::lock_guard<std::mutex> l(m);
+      dropped += d;
+      return r;
+    });
+  }
+  // 1. partial aggregation per input partition
+  std::vector<RecordBatchPtr> partials(input.size());
+  ParallelFor(ctx.pool, input.size(), [&](size_t p) { partials[p] = Partial(input[p], ctx.eval); });
+  // 2. shuffle by key
+  size_t nparts = spec_.keys.empty() ? 1 : static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
+  std::vector<std::vector<RecordBatchPtr>> split(partials.size());
+  ParallelFor(ctx.pool, partials.size(), [&](size_t p) { split[p] = ShuffleSplit(partials[p], nparts); });
+  // 3. final aggregation per shuffle partition
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (states_.size() != nparts) states_.resize(nparts);
+    progress_ = StateOperatorProgress{};
+    progress_.operator_name = "stateStoreSave";
+    progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);
+    progress_.num_state_store_instances = static_cast<int64_t>(nparts);
+    progress_.num_rows_dropped_by_watermark = dropped;
+    min_event_time_key_ms_ = INT64_MAX;
+  }
+  std::vector<Partition> out(nparts);
+  ParallelFor(ctx.pool, nparts, [&](size_t part) {
+    std::vector<RecordBatchPtr> mine;
+    for (const auto& s : split) {
+      if (s[part]) mine.push_back(s[part]);
+    }
+    if (!streaming_ && mine.empty() && !spec_.keys.empty()) return;
+    RecordBatchPtr r = Final(part, mine, ctx);
+    if (r->num_rows()) out[part].push_back(std::move(r));
+  });
+  return out;
+}
+
+std::string HashAggregate::Describe() const {
+  std::string s = streaming_ ? "StreamingHashAggregate(keys=[" : "HashAggregate(keys=[";
+  for (size_t i = 0; i < spec_.keys.size(); ++i) s += (i ? ", " : "") + spec_.keys[i]->ToSql();
+  s += "], functions=[";
+  for (size_t i = 0; i < spec_.aggregate_calls.size(); ++i)
+    s += (i ? ", " : "") + spec_.aggregate_calls[i]->ToSql();
+  return s + "])";
+}
+
+void HashAggregate::CollectStateProgress(std::vector<StateOperatorProgress>* out) const {
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    out->push_back(progress_);
+  }
+  PhysicalOperator::CollectStateProgress(out);
+}
+
+bool HashAggregate::NeedsNoDataBatch(int64_t new_watermark_ms) const {
+  if (streaming_ && spec_.event_time_key >= 0) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (min_event_time_key_ms_ != INT64_MAX && min_event_time_key_ms_ <= new_watermark_ms) return true;
+  }
+  return PhysicalOperator::NeedsNoDataBatch(new_watermark_ms);
+}
+
+}  // namespace sluice

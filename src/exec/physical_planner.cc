@@ -1,0 +1,117 @@
+#include "exec/physical_planner.h"
+
+#include "exec/deduplicate.h"
+#include "exec/event_time_watermark.h"
+#include "exec/filter.h"
+#include "exec/hash_aggregate.h"
+#include "exec/hash_join.h"
+#include "exec/project.h"
+#include "exec/scan.h"
+#include "exec/sort_limit.h"
+#include "sluice/exception.h"
+
+namespace sluice {
+
+namespace {
+
+class Planner {
+ public:
+  explicit Planner(PhysicalPlan* out) : out_(out) {}
+
+  std::unique_ptr<PhysicalOperator> Plan(const PlanPtr& p) {
+    TypePtr schema = p->Schema();
+    switch (p->kind) {
+      case PlanKind::kSource:
+        if (p->is_streaming) {
+          int id = static_cast<int>(out_->stream_sources.size());
+          out_->stream_sources.push_back(p->source);
+          return std::make_unique<StreamScan>(schema, id, p->source->Description());
+        }
+        return std::make_unique<SourceScan>(schema, p->source);
+      case PlanKind::kLocalRelation: return std::make_unique<LocalScan>(schema, p->local_rows);
+      case PlanKind::kSubqueryAlias: return Plan(p->children[0]);
+      case PlanKind::kProject:
+        return std::make_unique<Project>(schema, Plan(p->children[0]), p->exprs);
+      case PlanKind::kFilter: return std::make_unique<Filter>(Plan(p->children[0]), p->condition);
+      case PlanKind::kWatermark: {
+        auto op = std::make_unique<EventTimeWatermark>(Plan(p->children[0]), p->exprs[0]->index,
+                                                       p->delay_micros, p->alias);
+        out_->watermarks.push_back(op.get());
+        return op;
+      }
+      case PlanKind::kAggregate: {
+        AggregateSpec spec;
+        spec.keys = p->group_by;
+        spec.aggregate_calls = p->aggregate_calls;
+        spec.output_exprs = p->exprs;
+        const auto& in = p->children[0]->output;
+        for (size_t k = 0; k < spec.keys.size(); ++k) {
+          const ExprPtr& e = spec.keys[k];
+          if (e->kind == ExprKind::kBoundColumn && in[e->index].is_event_time) {
+            spec.event_time_key = static_cast<int>(k);
+            spec.event_time_is_window = false;
+          } else if (e->kind == ExprKind::kCall && (e->name == "window" || e->name == "session_window")) {
+            for (const auto& c : e->children) {
+              if (c->kind == ExprKind::kBoundColumn && in[c->index].is_event_time) {
+                spec.event_time_key = static_cast<int>(k);
+                spec.event_time_is_window = true;
+              }
+            }
+          }
+        }
+        bool streaming = p->is_streaming;
+        int id = streaming ? out_->num_stateful++ : -1;
+        return std::make_unique<HashAggregate>(schema, Plan(p->children[0]), std::move(spec),
+                                               streaming, id);
+      }
+      case PlanKind::kDeduplicate: {
+        DeduplicateSpec spec;
+        const auto& in = p->children[0]->output;
+        for (const auto& k : p->group_by) spec.key_columns.push_back(k->index);
+        for (size_t i = 0; i < in.size(); ++i) {
+          if (in[i].is_event_time) {
+            spec.event_time_column = static_cast<int>(i);
+            spec.delay_micros = in[i].watermark_delay_micros;
+          }
+        }
+        for (int k : spec.key_columns) spec.event_time_in_keys |= k == spec.event_time_column;
+        spec.within_watermark = p->within_watermark;
+        bool streaming = p->is_streaming;
+        int id = streaming ? out_->num_stateful++ : -1;
+        return std::make_unique<Deduplicate>(Plan(p->children[0]), std::move(spec), streaming, id);
+      }
+      case PlanKind::kJoin: {
+        size_t lw = p->children[0]->output.size();
+        JoinSpec spec = ExtractJoinKeys(p->join_type, p->condition, lw);
+        bool cache = p->is_streaming && !p->children[1]->is_streaming;
+        auto left = Plan(p->children[0]);
+        auto right = Plan(p->children[1]);
+        return std::make_unique<HashJoin>(schema, std::move(left), std::move(right), std::move(spec),
+                                          cache);
+      }
+      case PlanKind::kUnion: {
+        std::vector<std::unique_ptr<PhysicalOperator>> kids;
+        for (const auto& c : p->children) kids.push_back(Plan(c));
+        return std::make_unique<UnionAll>(schema, std::move(kids));
+      }
+      case PlanKind::kSort: return std::make_unique<Sort>(Plan(p->children[0]), p->exprs);
+      case PlanKind::kLimit: return std::make_unique<Limit>(Plan(p->children[0]), p->limit);
+      default:
+        throw InternalError("no physical operator for plan node: " + p->ToString());
+    }
+  }
+
+ private:
+  PhysicalPlan* out_;
+};
+
+}  // namespace
+
+PhysicalPlan PlanPhysical(const PlanPtr& plan) {
+  PhysicalPlan out;
+  Planner planner(&out);
+  out.root = planner.Plan(plan);
+  return out;
+}
+
+}  // namespace sluice
