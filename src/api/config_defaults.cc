@@ -1,5 +1,10 @@
 #include "api/config_defaults.h"
 
+#include <cctype>
+#include <fmt/format.h>
+
+#include "sluice/exception.h"
+
 namespace sluice {
 
 const std::vector<ConfigEntry>& KnownConfigs() {
@@ -45,6 +50,34 @@ std::optional<std::string> DefaultConfig(const std::string& key) {
     if (key == e.key) return std::string(e.default_value);
   }
   return std::nullopt;
+}
+
+int64_t ParseTimeConfMicros(const std::string& key, const std::string& value,
+                            int64_t default_unit_micros) {
+  size_t i = 0;
+  while (i < value.size() && std::isspace(static_cast<unsigned char>(value[i]))) ++i;
+  size_t start = i;
+  while (i < value.size() && std::isdigit(static_cast<unsigned char>(value[i]))) ++i;
+  std::string unit;
+  for (size_t j = i; j < value.size(); ++j) {
+    if (!std::isspace(static_cast<unsigned char>(value[j])))
+      unit += static_cast<char>(std::tolower(static_cast<unsigned char>(value[j])));
+  }
+  int64_t mult = -1;
+  if (unit.empty()) mult = default_unit_micros;
+  else if (unit == "us") mult = 1;
+  else if (unit == "ms") mult = 1000;
+  else if (unit == "s") mult = 1000000;
+  else if (unit == "m" || unit == "min") mult = 60000000;
+  else if (unit == "h") mult = 3600000000LL;
+  else if (unit == "d") mult = 86400000000LL;
+  if (i == start || mult < 0) {
+    throw AnalysisError(fmt::format(
+        "[INVALID_CONF_VALUE] The value '{}' in the config \"{}\" is invalid: expected a time such "
+        "as 10ms, 5s, 1min, 2h.",
+        value, key));
+  }
+  return std::stoll(value.substr(start, i - start)) * mult;
 }
 
 }  // namespace sluice

@@ -341,7 +341,7 @@ std::string DataFrame::showString(int num_rows, int truncate) const {
   RejectStreamingAction(plan_, "show");
   auto rows = limit(num_rows + 1).collect();
   bool more = static_cast<int>(rows.size()) > num_rows;
-  if (more) rows.resize(num_rows);
+  if (more) rows.erase(rows.begin() + num_rows, rows.end());
   EvalContext ctx = session_->MakeEvalContext();
   auto names = columns();
   std::vector<std::vector<std::string>> cells;

@@ -29,6 +29,8 @@ SessionState::SessionState(std::string app_name, std::map<std::string, std::stri
   if (!clock_) clock_ = std::make_shared<SystemClock>();
 }
 
+SessionState::~SessionState() = default;
+
 void SessionState::SetConf(const std::string& key, const std::string& value) {
   std::lock_guard<std::mutex> l(mu_);
   conf_[key] = value;

@@ -26,6 +26,7 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
  public:
   SessionState(std::string app_name, std::map<std::string, std::string> conf,
                std::shared_ptr<Clock> clock);
+  ~SessionState();
 
   const std::string& app_name() const { return app_name_; }
 

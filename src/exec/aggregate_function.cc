@@ -198,7 +198,7 @@ class SumAcc : public Accumulator {
     auto v = std::make_shared<Vector>(result_);
     v->Resize(OutCount(ng, sel));
     ForGroups(ng, sel, [&](size_t o, uint32_t g) {
-      if (!has_[g] || counts_[g] == 0) {
+      if (!has_[g] || (avg_ && counts_[g] == 0)) {
         v->SetNull(o);
         return;
       }

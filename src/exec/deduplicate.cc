@@ -28,6 +28,8 @@ Deduplicate::Deduplicate(std::unique_ptr<PhysicalOperator> child, DeduplicateSpe
   progress_.operator_name = "dedupe";
 }
 
+Deduplicate::~Deduplicate() = default;
+
 RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<RecordBatchPtr>& rows,
                                            ExecContext& ctx, int64_t* dropped_dups,
                                            int64_t* dropped_late, int64_t* updated, int64_t* removed) {

@@ -25,6 +25,7 @@ class Deduplicate : public PhysicalOperator {
  public:
   Deduplicate(std::unique_ptr<PhysicalOperator> child, DeduplicateSpec spec, bool streaming,
               int operator_id);
+  ~Deduplicate() override;
   std::vector<Partition> Execute(ExecContext& ctx) override;
   std::string Describe() const override;
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;

@@ -60,6 +60,8 @@ HashAggregate::HashAggregate(TypePtr schema, std::unique_ptr<PhysicalOperator> c
   progress_.operator_name = "stateStoreSave";
 }
 
+HashAggregate::~HashAggregate() = default;
+
 RecordBatchPtr HashAggregate::DropLateRows(const RecordBatchPtr& chunk, const EvalContext& ctx,
                                            int64_t wm_ms, int64_t* dropped) const {
   VectorPtr key = Evaluate(*spec_.keys[spec_.event_time_key], *chunk, ctx);

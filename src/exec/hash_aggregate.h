@@ -32,6 +32,7 @@ class HashAggregate : public PhysicalOperator {
  public:
   HashAggregate(TypePtr schema, std::unique_ptr<PhysicalOperator> child, AggregateSpec spec,
                 bool streaming, int operator_id);
+  ~HashAggregate() override;
   std::vector<Partition> Execute(ExecContext& ctx) override;
   std::string Describe() const override;
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;

@@ -337,7 +337,8 @@ bool CanCast(const TypePtr& from, const TypePtr& to, bool ansi) {
 namespace {
 
 struct CastMode {
-  bool ansi;  // raise instead of NULL
+  bool ansi;     // raise instead of NULL
+  bool is_try;   // try_cast: NULL on overflow (legacy casts wrap integral overflow instead)
   std::string_view tz;
 };
 
@@ -413,6 +414,7 @@ VectorPtr CastToIntegral(const Vector& in, const TypePtr& to, const CastMode& m)
             int64_t v = src[i];
             if (v < kMin || v > kMax) {
               if (m.ansi) ThrowOverflow(in, i, to);
+              if (m.is_try) out->SetNull(i);
               dst[i] = static_cast<T>(v);  // legacy: wrap as Java does
             } else {
               dst[i] = static_cast<T>(v);
@@ -434,6 +436,8 @@ VectorPtr CastToIntegral(const Vector& in, const TypePtr& to, const CastMode& m)
           dst[i] = static_cast<T>(static_cast<int64_t>(t));
         } else if (m.ansi) {
           ThrowOverflow(in, i, to);
+        } else if (m.is_try) {
+          out->SetNull(i);
         } else {
           // Java: NaN -> 0, saturate to int/long, then narrow byte/short from int.
           int64_t sat;
@@ -457,6 +461,7 @@ VectorPtr CastToIntegral(const Vector& in, const TypePtr& to, const CastMode& m)
         int128_t q = src[i] / div;
         if (q < kMin || q > kMax) {
           if (m.ansi) ThrowOverflow(in, i, to);
+          if (m.is_try) out->SetNull(i);
           dst[i] = static_cast<T>(static_cast<int64_t>(q));
         } else {
           dst[i] = static_cast<T>(q);
@@ -480,6 +485,7 @@ VectorPtr CastToIntegral(const Vector& in, const TypePtr& to, const CastMode& m)
         int64_t secs = src[i] / kMicrosPerSecond - ((src[i] % kMicrosPerSecond) < 0 ? 1 : 0);
         if (secs < kMin || secs > kMax) {
           if (m.ansi) ThrowOverflow(in, i, to);
+          if (m.is_try) out->SetNull(i);
           dst[i] = static_cast<T>(secs);
         } else {
           dst[i] = static_cast<T>(secs);
@@ -971,7 +977,7 @@ VectorPtr CastVector(const VectorPtr& input, const TypePtr& to, const EvalContex
   if (from->Equals(*to)) return input;
   size_t n = input->size();
   if (from->id() == TypeId::kNull) return Vector::MakeNull(to, n);
-  CastMode m{ctx.ansi_enabled && !is_try, ctx.time_zone};
+  CastMode m{ctx.ansi_enabled && !is_try, is_try, ctx.time_zone};
   const Vector& in = *input;
   switch (to->id()) {
     case TypeId::kNull: return Vector::MakeNull(to, n);

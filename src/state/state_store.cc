@@ -1,5 +1,6 @@
 #include "state/state_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 

@@ -76,6 +76,24 @@ std::string FormatJavaFloating(T v) {
   }
   while (digits.size() > 1 && digits.back() == '0') digits.pop_back();
   int exp = std::stoi(s.substr(e + 1));
+  if (digits.size() == 1) {
+    // Java renders at least two significant digits, choosing the two-digit decimal closest to the
+    // exact binary value when it still round-trips (Double.MIN_VALUE -> "4.9E-324").
+    auto r2 = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::scientific, 1);
+    T back{};
+    std::from_chars(buf, r2.ptr, back);
+    if (back == v) {
+      std::string s2(buf, r2.ptr);
+      size_t e2 = s2.find('e');
+      size_t b2 = s2[0] == '-' ? 1 : 0;
+      std::string d2;
+      for (size_t k = b2; k < e2; ++k) {
+        if (s2[k] != '.') d2.push_back(s2[k]);
+      }
+      while (d2.size() > 1 && d2.back() == '0') d2.pop_back();
+      return JavaStyle(negative, d2, std::stoi(s2.substr(e2 + 1)));
+    }
+  }
   return JavaStyle(negative, digits, exp);
 }
 

@@ -10,14 +10,14 @@
 namespace sluice {
 namespace {
 
-EvalContext Ctx(bool ansi = true) {
+[[maybe_unused]] EvalContext Ctx(bool ansi = true) {
   EvalContext c;
   c.ansi_enabled = ansi;
   return c;
 }
-ExprPtr S(const std::string& s) { return MakeLiteral(Value::String(s)); }
-ExprPtr I(int32_t v) { return MakeLiteral(Value::Int(v)); }
-ExprPtr NullStr() { return MakeLiteral(Value::Null(StringType())); }
+[[maybe_unused]] ExprPtr S(const std::string& s) { return MakeLiteral(Value::String(s)); }
+[[maybe_unused]] ExprPtr I(int32_t v) { return MakeLiteral(Value::Int(v)); }
+[[maybe_unused]] ExprPtr NullStr() { return MakeLiteral(Value::Null(StringType())); }
 
 /// Binds an expression tree bottom-up (children first), as the analyzer does.
 ExprPtr BindTree(ExprPtr e, const EvalContext& ctx) {
@@ -32,14 +32,14 @@ Value Call(const std::string& fn, std::vector<ExprPtr> args, const EvalContext& 
   auto batch = RecordBatch::FromRows(StructType({StructField("x", IntegerType())}), {{Value::Int(0)}});
   return Evaluate(*bound, *batch, ctx)->GetValue(0);
 }
-std::string Str(const std::string& fn, std::vector<ExprPtr> args, const EvalContext& ctx = Ctx()) {
+[[maybe_unused]] std::string Str(const std::string& fn, std::vector<ExprPtr> args, const EvalContext& ctx = Ctx()) {
   Value v = Call(fn, std::move(args), ctx);
   EXPECT_FALSE(v.is_null()) << fn;
   return v.is_null() ? "<null>" : v.GetString();
 }
 
 /// fn(c0, c1, ...) over columns (not constants), row by row.
-std::vector<Value> CallColumns(const std::string& fn, std::vector<TypePtr> types,
+[[maybe_unused]] std::vector<Value> CallColumns(const std::string& fn, std::vector<TypePtr> types,
                                const std::vector<std::vector<Value>>& rows,
                                const EvalContext& ctx = Ctx()) {
   std::vector<StructField> fields;

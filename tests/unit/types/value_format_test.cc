@@ -41,7 +41,7 @@ TEST(ValueFormatTest, Decimals) {
   EXPECT_EQ(FormatDecimal(-12345, 2), "-123.45");
   int128_t big = 1;
   for (int i = 0; i < 37; ++i) big *= 10;
-  EXPECT_EQ(FormatDecimal(big, 10), "100000000000000000000000000.0000000000");
+  EXPECT_EQ(FormatDecimal(big, 10), "1000000000000000000000000000.0000000000");
 }
 
 TypePtr PointType() {

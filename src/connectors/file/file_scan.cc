@@ -1,0 +1,368 @@
+#include "connectors/file/file_scan.h"
+
+#include <algorithm>
+#include <cctype>
+#include <functional>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "columnar/vector.h"
+#include "formats/csv/csv_options.h"
+#include "formats/csv/csv_reader.h"
+#include "formats/input_buffer.h"
+#include "formats/json/json_options.h"
+#include "formats/json/json_reader.h"
+#include "formats/json/json_schema_inference.h"
+#include "formats/text_reader.h"
+#include "platform/thread_pool.h"
+#include "sluice/exception.h"
+#include "sluice/value.h"
+#include "types/datetime.h"
+
+namespace sluice {
+
+namespace {
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool SameName(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+
+// The value of partition column `name` in `file`, if the file has that column.
+const std::pair<std::string, std::optional<std::string>>* FindPartitionValue(
+    const InputFile& file, std::string_view name) {
+  for (const auto& pv : file.partition_values) {
+    if (SameName(pv.first, name)) return &pv;
+  }
+  return nullptr;
+}
+
+// Converts a partition directory's text to `type` the way CSV reads a field (Spark casts the text).
+Value PartitionValue(const std::optional<std::string>& text, const TypePtr& type) {
+  if (!text) return Value::Null(type);
+  if (type->id() == TypeId::kString) return Value::String(*text);
+  CsvOptions options;
+  options.sep = "\x1f";
+  options.quote = '\0';
+  options.line_sep = "\x1e";
+  options.batch_rows = 1;
+  try {
+    CsvReader reader(StructType({StructField("v", type)}), options);
+    reader.OpenString(*text);
+    RecordBatchPtr batch = reader.Next();
+    if (batch && batch->num_rows() == 1) return batch->column(0)->GetValue(0);
+  } catch (const SluiceError&) {
+    // Not representable: NULL, as Spark's cast of a bad partition value.
+  }
+  return Value::Null(type);
+}
+
+OptionMap WithDefaults(OptionMap options, size_t batch_rows) {
+  if (!options.contains("batchRows")) options["batchRows"] = std::to_string(batch_rows);
+  return options;
+}
+
+}  // namespace
+
+FileFormat ParseFileFormat(std::string_view name) {
+  std::string lower = Lower(name);
+  if (lower == "json") return FileFormat::kJson;
+  if (lower == "csv") return FileFormat::kCsv;
+  if (lower == "text") return FileFormat::kText;
+  if (lower == "parquet" || lower == "delta" || lower == "orc" || lower == "avro") {
+    throw AnalysisError(fmt::format(
+        "[UNSUPPORTED_DATA_SOURCE] The data source '{}' is not supported yet by Sluice's file "
+        "connectors (supported: json, csv, text).",
+        name));
+  }
+  throw AnalysisError(fmt::format(
+      "[UNSUPPORTED_DATA_SOURCE] Failed to find the data source: {}. Supported file formats: "
+      "json, csv, text.",
+      name));
+}
+
+std::string FileFormatName(FileFormat format) {
+  switch (format) {
+    case FileFormat::kJson:
+      return "json";
+    case FileFormat::kCsv:
+      return "csv";
+    case FileFormat::kText:
+      return "text";
+  }
+  return "?";
+}
+
+void AddReadCounts(ReadCounts* a, const ReadCounts& b) {
+  a->records += b.records;
+  a->rows_emitted += b.rows_emitted;
+  a->malformed += b.malformed;
+  a->dropped += b.dropped;
+}
+
+FileScanner::FileScanner(FileFormat format, OptionMap options, TypePtr schema,
+                         std::string time_zone, size_t batch_rows)
+    : format_(format), options_(WithDefaults(std::move(options), batch_rows)),
+      schema_(std::move(schema)) {
+  if (!options_.contains("timeZone")) options_["timeZone"] = time_zone;
+  CheckUtf8Encoding(options_);
+}
+
+std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCounts* counts) const {
+  const auto& fields = schema_->fields();
+  // Output column i comes from the path (partition_slot[i] set) or from data column data_index[i].
+  std::vector<std::optional<Value>> partition_slot(fields.size());
+  std::vector<int> data_index(fields.size(), -1);
+  std::vector<StructField> data_fields;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (const auto* pv = FindPartitionValue(file, fields[i].name)) {
+      partition_slot[i] = PartitionValue(pv->second, fields[i].type);
+    } else {
+      data_index[i] = static_cast<int>(data_fields.size());
+      data_fields.push_back(fields[i]);
+    }
+  }
+  TypePtr data_schema = StructType(data_fields);
+  InputBufferPtr input = InputBuffer::FromFile(file.path.string());
+
+  std::vector<RecordBatchPtr> data;
+  ReadCounts file_counts;
+  switch (format_) {
+    case FileFormat::kJson: {
+      JsonReader reader(data_schema, JsonOptions::FromMap(options_));
+      reader.Open(input);
+      data = reader.ReadAll();
+      file_counts = reader.counts();
+      break;
+    }
+    case FileFormat::kCsv: {
+      CsvReader reader(data_schema, CsvOptions::FromMap(options_));
+      reader.Open(input);
+      data = reader.ReadAll();
+      file_counts = reader.counts();
+      break;
+    }
+    case FileFormat::kText: {
+      if (data_fields.size() != 1 || data_fields[0].type->id() != TypeId::kString) {
+        throw AnalysisError(fmt::format(
+            "Text data source supports only a single column, and you have {} columns.",
+            data_fields.size()));
+      }
+      TextReader reader(TextOptions::FromMap(options_));
+      reader.Open(input);
+      while (RecordBatchPtr b = reader.Next()) {
+        data.push_back(RecordBatch::Make(data_schema, b->columns(), b->num_rows()));
+      }
+      file_counts = reader.counts();
+      break;
+    }
+  }
+  if (counts) AddReadCounts(counts, file_counts);
+
+  bool has_partition_columns = data_fields.size() != fields.size();
+  std::vector<RecordBatchPtr> out;
+  out.reserve(data.size());
+  for (const RecordBatchPtr& b : data) {
+    if (b->num_rows() == 0) continue;
+    if (!has_partition_columns) {
+      out.push_back(RecordBatch::Make(schema_, b->columns(), b->num_rows()));
+      continue;
+    }
+    std::vector<VectorPtr> columns(fields.size());
+    for (size_t i = 0; i < fields.size(); ++i) {
+      columns[i] = partition_slot[i] ? Vector::MakeConstant(*partition_slot[i], b->num_rows())
+                                     : b->column(static_cast<size_t>(data_index[i]));
+    }
+    out.push_back(RecordBatch::Make(schema_, std::move(columns), b->num_rows()));
+  }
+  return out;
+}
+
+std::vector<Partition> FileScanner::ReadPartitions(
+    const std::vector<std::vector<InputFile>>& groups, ThreadPool* pool,
+    ReadCounts* counts) const {
+  std::vector<Partition> partitions(groups.size());
+  std::vector<ReadCounts> group_counts(groups.size());
+  std::vector<std::function<void()>> tasks;
+  tasks.reserve(groups.size());
+  for (size_t g = 0; g < groups.size(); ++g) {
+    tasks.push_back([this, &groups, &partitions, &group_counts, g] {
+      for (const InputFile& file : groups[g]) {
+        std::vector<RecordBatchPtr> batches = ReadFile(file, &group_counts[g]);
+        partitions[g].insert(partitions[g].end(), batches.begin(), batches.end());
+      }
+    });
+  }
+  if (pool != nullptr && tasks.size() > 1) {
+    pool->RunAll(std::move(tasks));
+  } else {
+    for (auto& t : tasks) t();
+  }
+  if (counts) {
+    for (const ReadCounts& c : group_counts) AddReadCounts(counts, c);
+  }
+  return partitions;
+}
+
+namespace {
+
+// Spark's partition value type inference (simplified: INT, BIGINT, DOUBLE, DATE, else STRING).
+TypePtr InferPartitionType(const std::vector<std::optional<std::string>>& values) {
+  enum Rank { kNone = 0, kInt, kLong, kDouble, kDate, kString };
+  int rank = kNone;
+  for (const auto& v : values) {
+    if (!v) continue;
+    int r = kString;
+    const std::string& s = *v;
+    if (!s.empty()) {
+      size_t pos = 0;
+      try {
+        long long n = std::stoll(s, &pos);
+        if (pos == s.size()) {
+          r = (n >= INT32_MIN && n <= INT32_MAX) ? kInt : kLong;
+        }
+      } catch (...) {
+      }
+      if (r == kString) {
+        try {
+          pos = 0;
+          std::stod(s, &pos);
+          if (pos == s.size() && s.find_first_of("xXpP") == std::string::npos) r = kDouble;
+        } catch (...) {
+        }
+      }
+      if (r == kString && s.size() == 10 && s[4] == '-' && s[7] == '-' && ParseDate(s)) r = kDate;
+    }
+    if (rank == kNone) {
+      rank = r;
+    } else if (rank != r) {
+      bool numeric = rank <= kDouble && r <= kDouble;
+      rank = numeric ? std::max(rank, r) : kString;
+    }
+  }
+  switch (rank) {
+    case kInt:
+      return IntegerType();
+    case kLong:
+      return LongType();
+    case kDouble:
+      return DoubleType();
+    case kDate:
+      return DateType();
+    default:
+      return StringType();
+  }
+}
+
+std::vector<InputBufferPtr> LoadAll(const std::vector<InputFile>& files) {
+  std::vector<InputBufferPtr> inputs;
+  inputs.reserve(files.size());
+  for (const InputFile& f : files) inputs.push_back(InputBuffer::FromFile(f.path.string()));
+  return inputs;
+}
+
+[[noreturn]] void ThrowCannotInfer(FileFormat format) {
+  std::string name = format == FileFormat::kJson ? "JSON" : "CSV";
+  throw AnalysisError(fmt::format(
+      "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for {}. It must be specified manually. "
+      "SQLSTATE: 42KD9",
+      name));
+}
+
+}  // namespace
+
+TypePtr InferFileSchema(FileFormat format, const OptionMap& options,
+                        const std::vector<InputFile>& files, std::string_view time_zone,
+                        bool infer_partition_types) {
+  TypePtr data_schema;
+  switch (format) {
+    case FileFormat::kJson:
+      if (files.empty()) ThrowCannotInfer(format);
+      data_schema = InferJsonSchema(LoadAll(files), JsonOptions::FromMap(options, time_zone));
+      break;
+    case FileFormat::kCsv:
+      if (files.empty()) ThrowCannotInfer(format);
+      data_schema = InferCsvSchema(LoadAll(files), CsvOptions::FromMap(options, time_zone));
+      break;
+    case FileFormat::kText:
+      data_schema = TextReader::Schema();
+      break;
+  }
+  // Partition columns, in order of first appearance.
+  std::vector<std::string> names;
+  std::map<std::string, std::vector<std::optional<std::string>>> values;  // by lower-case name
+  for (const InputFile& f : files) {
+    for (const auto& [name, value] : f.partition_values) {
+      std::string key = Lower(name);
+      if (!values.contains(key)) names.push_back(name);
+      values[key].push_back(value);
+    }
+  }
+  if (names.empty()) return data_schema;
+  std::vector<StructField> fields;
+  for (const StructField& f : data_schema->fields()) {
+    bool is_partition = std::any_of(names.begin(), names.end(),
+                                    [&](const std::string& n) { return SameName(n, f.name); });
+    if (!is_partition) fields.push_back(f);
+  }
+  for (const std::string& n : names) {
+    TypePtr type = infer_partition_types ? InferPartitionType(values[Lower(n)]) : StringType();
+    fields.emplace_back(n, type, true);
+  }
+  return StructType(std::move(fields));
+}
+
+std::vector<std::vector<InputFile>> PackFilePartitions(std::vector<InputFile> files,
+                                                       int64_t max_partition_bytes,
+                                                       int64_t open_cost_bytes, int parallelism) {
+  std::vector<std::vector<InputFile>> out;
+  if (files.empty()) return out;
+  int64_t total = 0;
+  for (const InputFile& f : files) total += f.size + open_cost_bytes;
+  int64_t per_core = total / std::max(parallelism, 1);
+  int64_t max_split = std::min(max_partition_bytes, std::max(open_cost_bytes, per_core));
+  std::stable_sort(files.begin(), files.end(),
+                   [](const InputFile& a, const InputFile& b) { return a.size > b.size; });
+  std::vector<InputFile> current;
+  int64_t current_size = 0;
+  for (InputFile& f : files) {
+    if (!current.empty() && current_size + f.size > max_split) {
+      out.push_back(std::move(current));
+      current.clear();
+      current_size = 0;
+    }
+    current_size += f.size + open_cost_bytes;
+    current.push_back(std::move(f));
+  }
+  if (!current.empty()) out.push_back(std::move(current));
+  for (auto& group : out) {
+    std::sort(group.begin(), group.end(),
+              [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+  }
+  return out;
+}
+
+int64_t ParseByteSize(std::string_view text, std::string_view what) {
+  std::string s = Lower(text);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
+  size_t digits = 0;
+  while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) ++digits;
+  if (digits == 0) {
+    throw AnalysisError(fmt::format("Invalid byte size '{}' for {}", text, what));
+  }
+  int64_t n = std::stoll(s.substr(0, digits));
+  std::string unit = s.substr(digits);
+  if (unit.empty() || unit == "b") return n;
+  if (unit == "k" || unit == "kb") return n << 10;
+  if (unit == "m" || unit == "mb") return n << 20;
+  if (unit == "g" || unit == "gb") return n << 30;
+  if (unit == "t" || unit == "tb") return n << 40;
+  throw AnalysisError(fmt::format("Invalid byte size '{}' for {}", text, what));
+}
+
+}  // namespace sluice

@@ -1,0 +1,80 @@
+// FileScanner reads input files of one format (JSON lines / multiLine JSON, CSV, text) into
+// RecordBatches of a fixed output schema, as Spark's FileSourceScanExec does: the data columns come
+// from the file through the format's reader, and output columns named after a partition directory
+// of the file (`col=value`) are filled from the path. Also: batch schema inference (data schema
+// plus discovered partition columns) and Spark's packing of files into read partitions.
+//
+// Thread-safe: a FileScanner is immutable; each ReadFile call builds its own reader.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "connectors/file/file_listing.h"
+#include "formats/read_options.h"
+#include "plan/relation_source.h"
+#include "sluice/types.h"
+
+namespace sluice {
+
+class ThreadPool;
+
+enum class FileFormat : uint8_t { kJson, kCsv, kText };
+
+/// Parses a data source name: "json", "csv", "text" (case-insensitive). Others throw AnalysisError
+/// "[UNSUPPORTED_DATA_SOURCE] ..." naming the format ("parquet"/"delta": not supported yet).
+FileFormat ParseFileFormat(std::string_view name);
+/// "json", "csv", "text".
+std::string FileFormatName(FileFormat format);
+
+/// Adds `b` into `a`, field by field.
+void AddReadCounts(ReadCounts* a, const ReadCounts& b);
+
+class FileScanner {
+ public:
+  /// `schema`: the STRUCT the scan outputs. `time_zone` is used when the options have no timeZone;
+  /// `batch_rows` when they have no batchRows.
+  FileScanner(FileFormat format, OptionMap options, TypePtr schema, std::string time_zone,
+              size_t batch_rows);
+
+  FileFormat format() const { return format_; }
+  const TypePtr& schema() const { return schema_; }
+  const OptionMap& options() const { return options_; }
+
+  /// Reads one file into batches of schema(), adding its record accounting to `*counts`.
+  /// Throws IoError for unreadable files, ExecutionError for malformed records in FAILFAST mode.
+  std::vector<RecordBatchPtr> ReadFile(const InputFile& file, ReadCounts* counts) const;
+
+  /// Reads each group of files as one partition, on `pool` when given (else inline).
+  std::vector<Partition> ReadPartitions(const std::vector<std::vector<InputFile>>& groups,
+                                        ThreadPool* pool, ReadCounts* counts) const;
+
+ private:
+  FileFormat format_;
+  OptionMap options_;
+  TypePtr schema_;
+};
+
+/// Infers the schema of a batch read of `files`: the data schema (JSON inference; CSV header names
+/// with inferSchema types or STRING; text `value STRING`) followed by the partition columns found
+/// in the files' directories (types inferred when `infer_partition_types`: INT, BIGINT, DOUBLE,
+/// DATE, else STRING). Throws AnalysisError "[UNABLE_TO_INFER_SCHEMA] ..." for JSON/CSV without
+/// files.
+TypePtr InferFileSchema(FileFormat format, const OptionMap& options,
+                        const std::vector<InputFile>& files, std::string_view time_zone,
+                        bool infer_partition_types);
+
+/// Spark's FilePartition packing: files sorted by size (descending) are packed next-fit into
+/// partitions of at most maxSplitBytes = min(max_partition_bytes, max(open_cost_bytes,
+/// total_bytes / parallelism)), each file counting its size plus open_cost_bytes. Never splits
+/// a file. Partitions keep their files in path order.
+std::vector<std::vector<InputFile>> PackFilePartitions(std::vector<InputFile> files,
+                                                       int64_t max_partition_bytes,
+                                                       int64_t open_cost_bytes, int parallelism);
+
+/// Parses a byte size as Spark's conf does: "134217728", "128m", "64k", "1g", "10b".
+int64_t ParseByteSize(std::string_view text, std::string_view what);
+
+}  // namespace sluice

@@ -1,0 +1,132 @@
+#include "plan/streaming_checks.h"
+
+#include <fmt/format.h>
+
+#include "sluice/exception.h"
+
+namespace sluice {
+
+namespace {
+
+struct Shape {
+  int aggregations = 0;
+  int aggregations_without_watermark = 0;
+  int deduplications = 0;
+};
+
+bool AggregateHasEventTimeKey(const LogicalPlan& agg) {
+  const auto& in = agg.children[0]->output;
+  for (const auto& k : agg.group_by) {
+    if (k->kind == ExprKind::kBoundColumn && in[k->index].is_event_time) return true;
+    if (k->kind == ExprKind::kCall && (k->name == "window" || k->name == "session_window")) {
+      for (const auto& c : k->children) {
+        if (c->kind == ExprKind::kBoundColumn && in[c->index].is_event_time) return true;
+      }
+    }
+  }
+  return false;
+}
+
+[[noreturn]] void Fail(const std::string& message) { throw AnalysisError(message); }
+
+void Walk(const PlanPtr& p, OutputMode mode, Shape* shape) {
+  if (!p->is_streaming) return;
+  switch (p->kind) {
+    case PlanKind::kAggregate:
+      ++shape->aggregations;
+      if (!AggregateHasEventTimeKey(*p)) ++shape->aggregations_without_watermark;
+      break;
+    case PlanKind::kDeduplicate: ++shape->deduplications; break;
+    case PlanKind::kSort: {
+      // Sorting is allowed only on an aggregation, in complete mode.
+      bool on_agg = false;
+      for (PlanPtr c = p->children[0]; c; c = c->children.empty() ? nullptr : c->children[0]) {
+        if (c->kind == PlanKind::kAggregate && c->is_streaming) {
+          on_agg = true;
+          break;
+        }
+      }
+      if (!on_agg || mode != OutputMode::kComplete) {
+        Fail("Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated "
+             "DataFrame/Dataset in Complete output mode");
+      }
+      break;
+    }
+    case PlanKind::kJoin: {
+      bool ls = p->children[0]->is_streaming, rs = p->children[1]->is_streaming;
+      JoinType t = p->join_type;
+      if (ls && rs) {
+        Fail("Stream-stream joins are not supported by this version of Sluice yet (stream-static "
+             "joins are)");
+      }
+      if (ls && (t == JoinType::kRightOuter)) {
+        Fail("RightOuter join with a streaming DataFrame/Dataset on the left and a static "
+             "DataFrame/DataSet on the right is not supported");
+      }
+      if (ls && t == JoinType::kFullOuter) {
+        Fail("FullOuter joins with streaming DataFrames/Datasets on the left and a static "
+             "DataFrame/DataSet on the right is not supported");
+      }
+      if (rs && (t == JoinType::kLeftOuter || t == JoinType::kLeftSemi || t == JoinType::kLeftAnti)) {
+        Fail(fmt::format("{} join with a streaming DataFrame/Dataset on the right and a static "
+                         "DataFrame/Dataset on the left is not supported",
+                         JoinTypeName(t)));
+      }
+      if (rs && t == JoinType::kFullOuter) {
+        Fail("FullOuter joins with streaming DataFrames/Datasets on the right and a static "
+             "DataFrame/DataSet on the left is not supported");
+      }
+      break;
+    }
+    default: break;
+  }
+  for (const auto& c : p->children) Walk(c, mode, shape);
+}
+
+bool HasStreamingAggregateBelow(const PlanPtr& p) {
+  if (!p->is_streaming) return false;
+  if (p->kind == PlanKind::kAggregate) return true;
+  for (const auto& c : p->children) {
+    if (HasStreamingAggregateBelow(c)) return true;
+  }
+  return false;
+}
+
+void CheckLimits(const PlanPtr& p, OutputMode mode) {
+  if (p->kind == PlanKind::kLimit && p->is_streaming) {
+    if (mode == OutputMode::kUpdate) {
+      Fail("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
+    }
+    if (!(mode == OutputMode::kComplete && HasStreamingAggregateBelow(p))) {
+      Fail("Limits on streaming DataFrames/Datasets are supported by Sluice only on top of an "
+           "aggregation in Complete output mode");
+    }
+  }
+  for (const auto& c : p->children) CheckLimits(c, mode);
+}
+
+}  // namespace
+
+void CheckStreamingPlan(const PlanPtr& plan, OutputMode mode) {
+  if (!plan->is_streaming) {
+    Fail("'writeStream' can be called only on streaming Dataset/DataFrame");
+  }
+  CheckLimits(plan, mode);
+  Shape shape;
+  Walk(plan, mode, &shape);
+  if (mode == OutputMode::kComplete && shape.aggregations == 0) {
+    Fail("Complete output mode not supported when there are no streaming aggregations on streaming "
+         "DataFrames/Datasets");
+  }
+  if (mode == OutputMode::kAppend && shape.aggregations_without_watermark > 0) {
+    Fail("Append output mode not supported when there are streaming aggregations on streaming "
+         "DataFrames/DataSets without watermark");
+  }
+  if (shape.aggregations > 1 && mode != OutputMode::kAppend) {
+    Fail(fmt::format("Multiple streaming aggregations are not supported with streaming "
+                     "DataFrames/Datasets in {} output mode",
+                     OutputModeName(mode)));
+  }
+}
+
+}  // namespace sluice
