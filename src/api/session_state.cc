@@ -174,12 +174,12 @@ void SessionState::RegisterQuery(const std::shared_ptr<StreamExecution>& q) {
   active_.push_back(q);
 }
 
-void SessionState::OnQueryTerminated(const std::shared_ptr<StreamExecution>& q, bool failed) {
+void SessionState::OnQueryTerminated(const StreamExecution* q, bool failed) {
   std::lock_guard<std::mutex> l(mu_);
   active_.erase(std::remove_if(active_.begin(), active_.end(),
                                [&](const std::weak_ptr<StreamExecution>& w) {
                                  auto a = w.lock();
-                                 return !a || a.get() == q.get();
+                                 return !a || a.get() == q;
                                }),
                 active_.end());
   ++terminated_count_;

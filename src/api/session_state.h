@@ -57,7 +57,7 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
 
   // ---- streaming queries ----
   void RegisterQuery(const std::shared_ptr<StreamExecution>& q);
-  void OnQueryTerminated(const std::shared_ptr<StreamExecution>& q, bool failed);
+  void OnQueryTerminated(const StreamExecution* q, bool failed);
   std::vector<std::shared_ptr<StreamExecution>> ActiveQueries() const;
   bool AwaitAnyTermination(int64_t timeout_ms);
   void ResetTerminated();

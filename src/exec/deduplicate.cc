@@ -131,12 +131,6 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
     st->loaded_version = version + 1;
     std::lock_guard<std::mutex> l(mu_);
     progress_.num_rows_total += static_cast<int64_t>(st->num_live);
-    if (can_evict) {
-      for (size_t gi = 0; gi < st->live.size(); ++gi) {
-        if (st->live[gi] && st->time_ms[gi] != INT64_MIN)
-          min_state_time_ms_ = std::min(min_state_time_ms_, st->time_ms[gi]);
-      }
-    }
   }
   if (out.empty()) return RecordBatch::Empty(schema_);
   return RecordBatch::Concat(schema_, out);
@@ -167,7 +161,9 @@ std::vector<Partition> Deduplicate::Execute(ExecContext& ctx) {
     progress_.operator_name = "dedupe";
     progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);
     progress_.num_state_store_instances = static_cast<int64_t>(nparts);
-    min_state_time_ms_ = INT64_MAX;
+    has_event_time_state_ = spec_.event_time_column >= 0 &&
+                            (spec_.event_time_in_keys || spec_.within_watermark);
+    last_eviction_watermark_ms_ = ctx.stream->watermark_for_eviction_ms;
   }
   std::vector<Partition> out(nparts);
   std::vector<int64_t> dups(nparts, 0), late(nparts, 0), upd(nparts, 0), rem(nparts, 0);
@@ -205,7 +201,7 @@ void Deduplicate::CollectStateProgress(std::vector<StateOperatorProgress>* out) 
 bool Deduplicate::NeedsNoDataBatch(int64_t new_watermark_ms) const {
   if (streaming_) {
     std::lock_guard<std::mutex> l(mu_);
-    if (min_state_time_ms_ != INT64_MAX && min_state_time_ms_ <= new_watermark_ms) return true;
+    if (has_event_time_state_ && new_watermark_ms > last_eviction_watermark_ms_) return true;
   }
   return PhysicalOperator::NeedsNoDataBatch(new_watermark_ms);
 }

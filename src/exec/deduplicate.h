@@ -44,7 +44,8 @@ class Deduplicate : public PhysicalOperator {
   std::vector<std::unique_ptr<PartitionState>> states_;
   mutable std::mutex mu_;
   StateOperatorProgress progress_;   // GUARDED_BY(mu_)
-  int64_t min_state_time_ms_ = INT64_MAX;  // GUARDED_BY(mu_)
+  bool has_event_time_state_ = false;        // GUARDED_BY(mu_)
+  int64_t last_eviction_watermark_ms_ = 0;  // GUARDED_BY(mu_)
 };
 
 }  // namespace sluice

@@ -275,14 +275,6 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     progress_.num_rows_removed += static_cast<int64_t>(evicted.size());
     progress_.all_updates_time_ms += t1 - t0;
     progress_.commit_time_ms += t2 - t1;
-    if (spec_.event_time_key >= 0) {
-      const Vector& key = *st->table->keys()[spec_.event_time_key];
-      for (size_t g = 0; g < st->table->size(); ++g) {
-        if (st->live[g] && key.IsValid(g))
-          min_event_time_key_ms_ =
-              std::min(min_event_time_key_ms_, EventTimeMs(key, g, spec_.event_time_is_window));
-      }
-    }
   }
   return out;
 }
@@ -316,7 +308,8 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
     progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);
     progress_.num_state_store_instances = static_cast<int64_t>(nparts);
     progress_.num_rows_dropped_by_watermark = dropped;
-    min_event_time_key_ms_ = INT64_MAX;
+    last_output_mode_ = ctx.stream->output_mode;
+    last_eviction_watermark_ms_ = ctx.stream->watermark_for_eviction_ms;
   }
   std::vector<Partition> out(nparts);
   ParallelFor(ctx.pool, nparts, [&](size_t part) {
@@ -349,9 +342,13 @@ void HashAggregate::CollectStateProgress(std::vector<StateOperatorProgress>* out
 }
 
 bool HashAggregate::NeedsNoDataBatch(int64_t new_watermark_ms) const {
+  // Spark's StateStoreSaveExec.shouldRunAnotherBatch: append/update with an event-time key, and
+  // the watermark moved past the one the last batch evicted with.
   if (streaming_ && spec_.event_time_key >= 0) {
     std::lock_guard<std::mutex> l(mu_);
-    if (min_event_time_key_ms_ != INT64_MAX && min_event_time_key_ms_ <= new_watermark_ms) return true;
+    if (last_output_mode_ != static_cast<int>(OutputMode::kComplete) &&
+        new_watermark_ms > last_eviction_watermark_ms_)
+      return true;
   }
   return PhysicalOperator::NeedsNoDataBatch(new_watermark_ms);
 }

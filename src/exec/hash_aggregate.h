@@ -59,7 +59,8 @@ class HashAggregate : public PhysicalOperator {
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<PartitionState>> states_;  // streaming, per shuffle partition
   StateOperatorProgress progress_;                       // GUARDED_BY(mu_)
-  int64_t min_event_time_key_ms_ = INT64_MAX;            // GUARDED_BY(mu_): for NeedsNoDataBatch
+  int last_output_mode_ = 0;                              // GUARDED_BY(mu_)
+  int64_t last_eviction_watermark_ms_ = 0;               // GUARDED_BY(mu_)
 };
 
 }  // namespace sluice

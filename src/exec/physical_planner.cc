@@ -8,6 +8,7 @@
 #include "exec/project.h"
 #include "exec/scan.h"
 #include "exec/sort_limit.h"
+#include "exec/window_expand.h"
 #include "sluice/exception.h"
 
 namespace sluice {
@@ -49,7 +50,7 @@ class Planner {
           const ExprPtr& e = spec.keys[k];
           if (e->kind == ExprKind::kBoundColumn && in[e->index].is_event_time) {
             spec.event_time_key = static_cast<int>(k);
-            spec.event_time_is_window = false;
+            spec.event_time_is_window = e->type->id() == TypeId::kStruct;
           } else if (e->kind == ExprKind::kCall && (e->name == "window" || e->name == "session_window")) {
             for (const auto& c : e->children) {
               if (c->kind == ExprKind::kBoundColumn && in[c->index].is_event_time) {
@@ -94,6 +95,10 @@ class Planner {
         for (const auto& c : p->children) kids.push_back(Plan(c));
         return std::make_unique<UnionAll>(schema, std::move(kids));
       }
+      case PlanKind::kWindowExpand:
+        return std::make_unique<WindowExpand>(schema, Plan(p->children[0]), p->exprs[0],
+                                              p->window_micros, p->slide_micros,
+                                              p->window_start_micros);
       case PlanKind::kSort: return std::make_unique<Sort>(Plan(p->children[0]), p->exprs);
       case PlanKind::kLimit: return std::make_unique<Limit>(Plan(p->children[0]), p->limit);
       default:

@@ -10,6 +10,7 @@
 #include "expr/evaluator.h"
 #include "plan/relation_source.h"
 #include "sluice/exception.h"
+#include "types/datetime.h"
 
 namespace sluice {
 
@@ -480,7 +481,111 @@ PlanPtr Analyzer::ResolveInlineTable(const PlanPtr& plan) {
   return out;
 }
 
-PlanPtr Analyzer::ResolveProject(const PlanPtr& plan, const PlanPtr& child) {
+namespace {
+
+constexpr const char* kWindowColumn = "__window";
+
+bool IsWindowCall(const ExprPtr& e) {
+  return e->kind == ExprKind::kCall && e->name == "window";
+}
+
+void FindWindowCalls(const ExprPtr& e, std::vector<ExprPtr>* out) {
+  if (IsWindowCall(e)) {
+    out->push_back(e);
+    return;
+  }
+  for (const auto& c : e->children) FindWindowCalls(c, out);
+}
+
+ExprPtr ReplaceWindowCalls(const ExprPtr& e, bool top) {
+  if (IsWindowCall(e)) {
+    ExprPtr ref = MakeColumn(std::vector<std::string>{kWindowColumn});
+    return top ? MakeAlias(ref, "window") : ref;
+  }
+  auto r = std::make_shared<Expr>(*e);
+  for (auto& c : r->children) c = ReplaceWindowCalls(c, false);
+  return r;
+}
+
+int64_t WindowDuration(const ExprPtr& arg, const char* what) {
+  if (arg->kind != ExprKind::kLiteral || arg->literal.is_null() ||
+      arg->literal.type()->id() != TypeId::kString) {
+    throw AnalysisError(fmt::format(
+        "[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT] window(): the {} must be a constant string such as "
+        "'10 minutes'",
+        what));
+  }
+  return ParseDurationMicros(arg->literal.GetString());
+}
+
+}  // namespace
+
+PlanPtr Analyzer::RewriteTimeWindows(const PlanPtr& plan, const PlanPtr& child) {
+  std::vector<ExprPtr> calls;
+  for (const auto& e : plan->group_by) FindWindowCalls(e, &calls);
+  for (const auto& e : plan->exprs) FindWindowCalls(e, &calls);
+  if (calls.empty()) return child;
+  std::string first = calls[0]->ToSql();
+  for (const auto& c : calls) {
+    if (c->ToSql() != first) {
+      throw AnalysisError(
+          "[MULTIPLE_TIME_TRAVEL_SPEC] Multiple time/session window expressions would result in a "
+          "cartesian product of rows, therefore they are currently not supported.");
+    }
+  }
+  const ExprPtr& call = calls[0];
+  if (call->children.size() < 2 || call->children.size() > 4) {
+    throw AnalysisError(fmt::format(
+        "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `window` requires [2, 4] parameters but the actual "
+        "number is {}.",
+        call->children.size()));
+  }
+  ExprPtr time = ResolveExpr(call->children[0], child->output, false);
+  if (time->type->id() != TypeId::kTimestamp && time->type->id() != TypeId::kTimestampNtz) {
+    throw AnalysisError(fmt::format(
+        "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"{}\" due to data type mismatch: "
+        "The first parameter requires the \"TIMESTAMP\" type, however \"{}\" has the type \"{}\".",
+        call->ToSql(), call->children[0]->ToSql(), time->type->Sql()));
+  }
+  int64_t window = WindowDuration(call->children[1], "window duration");
+  int64_t slide = call->children.size() > 2 ? WindowDuration(call->children[2], "slide duration") : window;
+  int64_t start = call->children.size() > 3 ? WindowDuration(call->children[3], "start time") : 0;
+  if (window <= 0 || slide <= 0) {
+    throw AnalysisError("[DATATYPE_MISMATCH] window(): the window and slide durations must be positive");
+  }
+  if (slide > window) {
+    throw AnalysisError(fmt::format(
+        "[DATATYPE_MISMATCH.PARAMETER_CONSTRAINT_VIOLATION] The slide duration ({}) must be less "
+        "than or equal to the windowDuration ({}).",
+        FormatInterval(slide), FormatInterval(window)));
+  }
+  if (std::abs(start) >= slide) {
+    throw AnalysisError("[DATATYPE_MISMATCH] window(): the absolute value of the start time must be "
+                        "less than the slide duration");
+  }
+  auto expand = NewResolved(PlanKind::kWindowExpand, {child});
+  expand->exprs = {time};
+  expand->window_micros = window;
+  expand->slide_micros = slide;
+  expand->window_start_micros = start;
+  expand->output = child->output;
+  Attribute w;
+  w.name = kWindowColumn;
+  w.type = DataType::Struct({StructField("start", time->type), StructField("end", time->type)});
+  w.nullable = false;
+  if (time->kind == ExprKind::kBoundColumn && child->output[time->index].is_event_time) {
+    w.is_event_time = true;
+    w.watermark_delay_micros = child->output[time->index].watermark_delay_micros;
+  }
+  expand->output.push_back(w);
+  for (auto& e : plan->group_by) e = ReplaceWindowCalls(e, false);
+  for (auto& e : plan->exprs) e = ReplaceWindowCalls(e, true);
+  return expand;
+}
+
+PlanPtr Analyzer::ResolveProject(const PlanPtr& plan_in, const PlanPtr& child_in) {
+  auto plan = std::make_shared<LogicalPlan>(*plan_in);
+  PlanPtr child = RewriteTimeWindows(plan, child_in);
   std::vector<ExprPtr> items = ExpandStars(plan->exprs, child->output);
   std::vector<ExprPtr> resolved;
   bool has_agg = false;
@@ -516,7 +621,9 @@ PlanPtr Analyzer::ResolveProject(const PlanPtr& plan, const PlanPtr& child) {
   return out;
 }
 
-PlanPtr Analyzer::ResolveAggregate(const PlanPtr& plan, const PlanPtr& child) {
+PlanPtr Analyzer::ResolveAggregate(const PlanPtr& plan_in, const PlanPtr& child_in) {
+  auto plan = std::make_shared<LogicalPlan>(*plan_in);
+  PlanPtr child = RewriteTimeWindows(plan, child_in);
   // Grouping expressions may name select-list aliases or ordinals (GROUP BY 1).
   std::vector<ExprPtr> select_items = ExpandStars(plan->exprs, child->output);
   std::vector<ExprPtr> keys;

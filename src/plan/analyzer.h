@@ -41,6 +41,9 @@ class Analyzer {
   PlanPtr ResolveWatermark(const PlanPtr& plan, const PlanPtr& child);
   PlanPtr ResolveInlineTable(const PlanPtr& plan);
   PlanPtr ResolveRelation(const PlanPtr& plan);
+  /// Rewrites window(...) calls in `plan` (a Project/Aggregate over resolved `child`) into a
+  /// kWindowExpand below it; returns the new child and updates plan's expressions in place.
+  PlanPtr RewriteTimeWindows(const PlanPtr& plan, const PlanPtr& child);
 
   ExprPtr ResolveExpr(const ExprPtr& e, const std::vector<Attribute>& scope, bool allow_aggregates);
   ExprPtr ResolveColumn(const Expr& e, const std::vector<Attribute>& scope);

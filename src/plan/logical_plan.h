@@ -37,6 +37,9 @@ enum class PlanKind : uint8_t {
                         // `within_watermark` for dropDuplicatesWithinWatermark
   kSource,              // resolved relation: `source` (batch or streaming), `output`
   kLocalRelation,       // resolved in-memory rows: `local_rows`
+  kWindowExpand,        // resolved: each row of children[0] once per time window containing
+                        // `exprs[0]` (window_micros / slide_micros / window_start_micros), with
+                        // the window STRUCT<start, end> appended as the last column
 };
 
 enum class JoinType : uint8_t { kInner, kLeftOuter, kRightOuter, kFullOuter, kLeftSemi, kLeftAnti, kCross };
@@ -83,6 +86,9 @@ struct LogicalPlan {
   std::string alias;                               // kSubqueryAlias, kWatermark column name
   std::string name;                                // kTableFunction
   int64_t delay_micros = 0;                        // kWatermark
+  int64_t window_micros = 0;                       // kWindowExpand
+  int64_t slide_micros = 0;                        // kWindowExpand
+  int64_t window_start_micros = 0;                 // kWindowExpand
   bool within_watermark = false;                   // kDeduplicate
   bool broadcast_hint = false;                     // set by broadcast()
   std::vector<std::pair<std::string, PlanPtr>> ctes;  // kWith

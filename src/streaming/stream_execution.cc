@@ -318,7 +318,7 @@ void StreamExecution::Terminate(std::optional<std::string> error) {
   cv_.notify_all();
   QueryTerminatedEvent ev{id_, run_id_, error};
   for (const auto& listener : session_->Listeners()) listener->onQueryTerminated(ev);
-  session_->OnQueryTerminated(shared_from_this(), error.has_value());
+  session_->OnQueryTerminated(this, error.has_value());
 }
 
 bool StreamExecution::RunTrigger() {

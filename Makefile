@@ -1,0 +1,38 @@
+# Sluice developer entry points. The README's quick start is `make demo` and `make test`.
+BUILD_DIR ?= build
+BUILD_TYPE ?= Release
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: deps configure build demo test test-asan bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+configure: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# Installs what is missing, builds (Release) and runs the demo pipeline.
+demo: build
+	@$(BUILD_DIR)/sluice demo --output $(BUILD_DIR)/demo
+
+# Installs what is missing, builds and runs the whole test suite through ctest.
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 300
+
+# The suite under AddressSanitizer + UndefinedBehaviorSanitizer (a separate build folder).
+test-asan:
+	@$(MAKE) test BUILD_DIR=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DSLUICE_SANITIZE=ON
+
+# Benchmarks (not part of `make test`): see bench/README.md.
+bench:
+	@scripts/install-deps.sh --bench
+	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS)
+	@bench/run.sh build-bench
+
+clean:
+	rm -rf build build-asan build-bench
