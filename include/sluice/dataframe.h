@@ -145,6 +145,7 @@ class DataFrameWriter {
   /// "append", "overwrite", "error"/"errorifexists" (default), "ignore".
   DataFrameWriter& mode(const std::string& save_mode);
   DataFrameWriter& option(const std::string& key, const std::string& value);
+  DataFrameWriter& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
   DataFrameWriter& options(const std::map<std::string, std::string>& opts);
   DataFrameWriter& partitionBy(const std::vector<std::string>& cols);
   void save(const std::string& path);

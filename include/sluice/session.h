@@ -24,6 +24,7 @@ class RuntimeConfig {
  public:
   explicit RuntimeConfig(std::shared_ptr<SessionState> s) : session_(std::move(s)) {}
   void set(const std::string& key, const std::string& value) const;
+  void set(const std::string& key, const char* value) const { set(key, std::string(value)); }
   void set(const std::string& key, int64_t value) const { set(key, std::to_string(value)); }
   void set(const std::string& key, bool value) const { set(key, std::string(value ? "true" : "false")); }
   /// Value set or the default Sluice uses; throws AnalysisError for an unknown key without default.
@@ -42,6 +43,7 @@ class DataFrameReader {
   explicit DataFrameReader(std::shared_ptr<SessionState> s) : session_(std::move(s)) {}
   DataFrameReader& format(const std::string& source);
   DataFrameReader& option(const std::string& key, const std::string& value);
+  DataFrameReader& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
   DataFrameReader& option(const std::string& key, int64_t value);
   DataFrameReader& option(const std::string& key, bool value);
   DataFrameReader& options(const std::map<std::string, std::string>& opts);
@@ -85,6 +87,7 @@ class Session {
     Builder& appName(const std::string& name);
     Builder& master(const std::string& master) { return *this; }  // accepted, ignored: always local
     Builder& config(const std::string& key, const std::string& value);
+    Builder& config(const std::string& key, const char* value) { return config(key, std::string(value)); }
     Builder& config(const std::string& key, int64_t value) { return config(key, std::to_string(value)); }
     Builder& config(const std::string& key, bool value) {
       return config(key, std::string(value ? "true" : "false"));

@@ -172,6 +172,7 @@ class DataStreamReader {
   explicit DataStreamReader(std::shared_ptr<SessionState> s) : session_(std::move(s)) {}
   DataStreamReader& format(const std::string& source);
   DataStreamReader& option(const std::string& key, const std::string& value);
+  DataStreamReader& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
   DataStreamReader& option(const std::string& key, int64_t value);
   DataStreamReader& option(const std::string& key, bool value);
   DataStreamReader& options(const std::map<std::string, std::string>& opts);
@@ -210,6 +211,7 @@ class DataStreamWriter {
   /// "append" (default), "update", "complete".
   DataStreamWriter& outputMode(const std::string& mode);
   DataStreamWriter& option(const std::string& key, const std::string& value);
+  DataStreamWriter& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
   DataStreamWriter& option(const std::string& key, int64_t value);
   DataStreamWriter& option(const std::string& key, bool value);
   DataStreamWriter& options(const std::map<std::string, std::string>& opts);

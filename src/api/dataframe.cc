@@ -49,18 +49,47 @@ void RejectStreamingAction(const PlanPtr& plan, const std::string& action) {
   }
 }
 
-void TreeString(const TypePtr& t, int depth, std::string* out) {
-  for (const auto& f : t->fields()) {
-    std::string indent;
-    for (int i = 0; i < depth; ++i) indent += " |   ";
-    *out += fmt::format("{} |-- {}: {} (nullable = {})\n", indent, f.name,
-                        f.type->IsNested() ? std::string(f.type->id() == TypeId::kStruct ? "struct"
-                                                         : f.type->id() == TypeId::kArray  ? "array"
-                                                                                           : "map")
-                                           : f.type->SimpleString(),
-                        f.nullable ? "true" : "false");
-    if (f.type->id() == TypeId::kStruct) TreeString(f.type, depth + 1, out);
+// Spark's DataType.typeName, as printSchema shows it.
+std::string TypeName(const DataType& t) {
+  switch (t.id()) {
+    case TypeId::kByte: return "byte";
+    case TypeId::kShort: return "short";
+    case TypeId::kInt: return "integer";
+    case TypeId::kLong: return "long";
+    case TypeId::kStruct: return "struct";
+    case TypeId::kArray: return "array";
+    case TypeId::kMap: return "map";
+    default: return t.SimpleString();
   }
+}
+
+void TreeField(const std::string& name, const TypePtr& type, const std::string& nullability,
+               bool nullable, int depth, std::string* out);
+
+void TreeChildren(const TypePtr& t, int depth, std::string* out) {
+  switch (t->id()) {
+    case TypeId::kStruct:
+      for (const auto& f : t->fields()) TreeField(f.name, f.type, "nullable", f.nullable, depth, out);
+      break;
+    case TypeId::kArray:
+      TreeField("element", t->element_type(), "containsNull", t->contains_null(), depth, out);
+      break;
+    case TypeId::kMap:
+      TreeField("key", t->key_type(), "", false, depth, out);
+      TreeField("value", t->value_type(), "valueContainsNull", t->contains_null(), depth, out);
+      break;
+    default: break;
+  }
+}
+
+void TreeField(const std::string& name, const TypePtr& type, const std::string& nullability,
+               bool nullable, int depth, std::string* out) {
+  std::string indent;
+  for (int i = 0; i < depth; ++i) indent += " |   ";
+  *out += fmt::format("{} |-- {}: {}", indent, name, TypeName(*type));
+  if (!nullability.empty()) *out += fmt::format(" ({} = {})", nullability, nullable ? "true" : "false");
+  *out += "\n";
+  TreeChildren(type, depth + 1, out);
 }
 
 }  // namespace
@@ -305,7 +334,7 @@ std::vector<std::string> DataFrame::columns() const {
 
 std::string DataFrame::schemaTreeString() const {
   std::string out = "root\n";
-  TreeString(schema(), 0, &out);
+  TreeChildren(schema(), 0, &out);
   return out;
 }
 

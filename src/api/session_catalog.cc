@@ -4,13 +4,22 @@
 
 #include "api/session_state.h"
 #include "connectors/file/file_relation.h"
+#include "connectors/memory/batch_relation.h"
+#include "connectors/memory/memory_sink.h"
 #include "plan/analyzer.h"
 #include "sluice/exception.h"
 
 namespace sluice {
 
 PlanPtr SessionCatalog::LookupView(const std::string& name) const {
-  return session_.LookupTempView(name);
+  if (PlanPtr view = session_.LookupTempView(name)) return view;
+  // A memory sink is queryable under its query name (as Spark registers a temp view for it).
+  if (auto sink = session_.FindMemorySink(name)) {
+    if (RecordBatchPtr table = sink->Table()) {
+      return MakeBatchRelationPlan(table->schema(), {Partition{table}}, "MemorySink[" + name + "]");
+    }
+  }
+  return nullptr;
 }
 
 PlanPtr SessionCatalog::ResolvePathTable(const std::string& format, const std::string& path) const {

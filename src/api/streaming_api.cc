@@ -10,6 +10,7 @@
 #include "connectors/file/file_sink.h"
 #include "connectors/foreach_sink.h"
 #include "connectors/memory/memory_sink.h"
+#include "connectors/rate/rate_source.h"
 #include "platform/file_system.h"
 #include "platform/uuid.h"
 #include "plan/logical_plan.h"
@@ -62,7 +63,8 @@ DataStreamReader& DataStreamReader::schema(const std::string& ddl) { return sche
 DataFrame DataStreamReader::load() const {
   std::string fmt_name = Lower(format_);
   if (fmt_name == "rate" || fmt_name == "rate-micro-batch") {
-    throw AnalysisError("[UNSUPPORTED_DATA_SOURCE] the rate source is not available in this build yet");
+    if (schema_) throw AnalysisError(fmt::format("The {} source does not support a user-specified schema.", fmt_name));
+    return DataFrame(session_, MakeRatePlan(*session_, fmt_name, options_));
   }
   auto it = options_.find("path");
   if (it == options_.end()) {

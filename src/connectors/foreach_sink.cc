@@ -1,24 +1,15 @@
 #include "connectors/foreach_sink.h"
 
 #include "api/session_state.h"
-#include "plan/logical_plan.h"
+#include "connectors/memory/batch_relation.h"
 
 namespace sluice {
 
 void ForeachBatchSink::AddBatch(int64_t batch_id, const TypePtr& schema,
                                 const std::vector<RecordBatchPtr>& partitions, OutputMode) {
-  auto p = MakePlan(PlanKind::kLocalRelation);
-  for (const auto& f : schema->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    p->output.push_back(a);
-  }
-  for (const auto& b : partitions) {
-    for (size_t i = 0; i < b->num_rows(); ++i) p->local_rows.push_back(b->GetRow(i));
-  }
-  p->resolved = true;
-  fn_(DataFrame(session_, p), batch_id);
+  std::vector<Partition> parts;
+  for (const auto& b : partitions) parts.push_back({b});
+  fn_(DataFrame(session_, MakeBatchRelationPlan(schema, std::move(parts), "ForeachBatch")), batch_id);
 }
 
 void ForeachSink::AddBatch(int64_t batch_id, const TypePtr& schema,

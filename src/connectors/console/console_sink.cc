@@ -4,7 +4,7 @@
 #include <iostream>
 
 #include "api/session_state.h"
-#include "plan/logical_plan.h"
+#include "connectors/memory/batch_relation.h"
 #include "sluice/dataframe.h"
 
 namespace sluice {
@@ -18,18 +18,9 @@ std::string ConsoleSink::Description() const {
 
 void ConsoleSink::AddBatch(int64_t batch_id, const TypePtr& schema,
                            const std::vector<RecordBatchPtr>& partitions, OutputMode) {
-  auto p = MakePlan(PlanKind::kLocalRelation);
-  for (const auto& f : schema->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    p->output.push_back(a);
-  }
-  for (const auto& b : partitions) {
-    for (size_t i = 0; i < b->num_rows(); ++i) p->local_rows.push_back(b->GetRow(i));
-  }
-  p->resolved = true;
-  DataFrame df(session_, p);
+  std::vector<Partition> parts;
+  for (const auto& b : partitions) parts.push_back({b});
+  DataFrame df(session_, MakeBatchRelationPlan(schema, std::move(parts), "ConsoleSink"));
   std::string out = fmt::format("-------------------------------------------\nBatch: {}\n"
                                 "-------------------------------------------\n",
                                 batch_id);

@@ -1,12 +1,11 @@
 #include "connectors/file/file_listing.h"
 
+#include <fmt/format.h>
 #include <fnmatch.h>
 
 #include <algorithm>
 #include <set>
 #include <system_error>
-
-#include <fmt/format.h>
 
 #include "platform/file_system.h"
 #include "sluice/exception.h"
@@ -48,7 +47,9 @@ fs::path AbsolutePath(std::string_view path) {
   return fs::path(s);
 }
 
-std::string QualifiedPath(const fs::path& path) { return "file:" + AbsolutePath(path.string()).string(); }
+std::string QualifiedPath(const fs::path& path) {
+  return "file:" + AbsolutePath(path.string()).string();
+}
 
 namespace {
 
@@ -266,8 +267,20 @@ namespace {
 bool NeedsEscape(unsigned char c) {
   if (c < 0x20 || c == 0x7F) return true;
   switch (c) {
-    case '"': case '#': case '%': case '\'': case '*': case '/': case ':': case '=': case '?':
-    case '\\': case '{': case '[': case ']': case '^':
+    case '"':
+    case '#':
+    case '%':
+    case '\'':
+    case '*':
+    case '/':
+    case ':':
+    case '=':
+    case '?':
+    case '\\':
+    case '{':
+    case '[':
+    case ']':
+    case '^':
       return true;
     default:
       return false;

@@ -34,6 +34,12 @@ struct InputFile {
   int64_t modification_time_ms = 0;
   /// (column, value) from `column=value` directories, outermost first; value nullopt for NULL.
   std::vector<std::pair<std::string, std::optional<std::string>>> partition_values;
+  /// A byte range of the file to read (a split of a large line-based file): the lines starting
+  /// in [start, start + length). length < 0: the whole file.
+  int64_t start = 0;
+  int64_t length = -1;
+
+  bool IsWholeFile() const { return length < 0 || (start == 0 && length >= size); }
 };
 
 /// The listing-related data source options.

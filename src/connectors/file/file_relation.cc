@@ -1,8 +1,8 @@
 #include "connectors/file/file_relation.h"
 
-#include <thread>
-
 #include <fmt/format.h>
+
+#include <thread>
 
 #include "api/session_state.h"
 #include "connectors/file/file_stream_source.h"
@@ -23,8 +23,9 @@ std::vector<Partition> FileRelation::ReadAll(const EvalContext& ctx) const {
   ListingOptions listing = ListingOptions::FromMap(spec_.options);
   std::vector<InputFile> files = ListInputFiles(spec_.path, listing, /*must_exist=*/true);
   FileScanner scanner(spec_.format, spec_.options, spec_.schema, ctx.time_zone, spec_.batch_rows);
-  auto groups = PackFilePartitions(std::move(files), spec_.max_partition_bytes,
-                                   spec_.open_cost_bytes, spec_.parallelism);
+  auto groups =
+      PackFilePartitions(std::move(files), spec_.max_partition_bytes, spec_.open_cost_bytes,
+                         spec_.parallelism, scanner.IsSplittable());
   // The session's pool reads the groups in parallel; SessionState is thread-safe and pool() only
   // creates the pool lazily, so calling it through a const reference is sound.
   ThreadPool* pool = nullptr;
@@ -66,8 +67,8 @@ int Parallelism(const SessionState& session) {
 
 PlanPtr MakeFileRelationPlan(const SessionState& session, const std::string& format,
                              const std::string& path,
-                             const std::map<std::string, std::string>& options,
-                             TypePtr user_schema, bool streaming) {
+                             const std::map<std::string, std::string>& options, TypePtr user_schema,
+                             bool streaming) {
   FileSourceSpec spec;
   spec.format = ParseFileFormat(format);
   if (path.empty()) {
@@ -79,8 +80,9 @@ PlanPtr MakeFileRelationPlan(const SessionState& session, const std::string& for
   spec.max_partition_bytes =
       ParseByteSize(session.GetConf("spark.sql.files.maxPartitionBytes", "134217728"),
                     "spark.sql.files.maxPartitionBytes");
-  spec.open_cost_bytes = ParseByteSize(session.GetConf("spark.sql.files.openCostInBytes", "4194304"),
-                                       "spark.sql.files.openCostInBytes");
+  spec.open_cost_bytes =
+      ParseByteSize(session.GetConf("spark.sql.files.openCostInBytes", "4194304"),
+                    "spark.sql.files.openCostInBytes");
   spec.parallelism = Parallelism(session);
   spec.batch_rows = static_cast<size_t>(
       std::max<int64_t>(1, session.GetConfInt("spark.sluice.maxBatchRows", 8192)));
@@ -112,8 +114,7 @@ PlanPtr MakeFileRelationPlan(const SessionState& session, const std::string& for
     spec.schema = StructType(std::move(fields));
   } else if (spec.format == FileFormat::kText && streaming) {
     spec.schema = InferFileSchema(spec.format, spec.options, {}, spec.time_zone, false);
-  } else if (streaming &&
-             !session.GetConfBool("spark.sql.streaming.schemaInference", false)) {
+  } else if (streaming && !session.GetConfBool("spark.sql.streaming.schemaInference", false)) {
     throw AnalysisError(kStreamingSchemaRequired);
   } else {
     std::vector<InputFile> files = ListInputFiles(spec.path, listing, /*must_exist=*/!streaming);

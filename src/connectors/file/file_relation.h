@@ -33,7 +33,7 @@ struct FileSourceSpec {
   FileFormat format = FileFormat::kJson;
   std::string path;  ///< as given (file, directory or glob), made absolute
   OptionMap options;
-  TypePtr schema;    ///< output schema (data columns, then partition columns)
+  TypePtr schema;  ///< output schema (data columns, then partition columns)
   bool streaming = false;
   // Session settings read at creation.
   int64_t max_partition_bytes = 128LL << 20;  ///< spark.sql.files.maxPartitionBytes
@@ -71,7 +71,7 @@ class FileRelation : public RelationSource {
 /// "json", "csv" or "text"; others throw AnalysisError "[UNSUPPORTED_DATA_SOURCE] ...".
 PlanPtr MakeFileRelationPlan(const SessionState& session, const std::string& format,
                              const std::string& path,
-                             const std::map<std::string, std::string>& options,
-                             TypePtr user_schema, bool streaming);
+                             const std::map<std::string, std::string>& options, TypePtr user_schema,
+                             bool streaming);
 
 }  // namespace sluice

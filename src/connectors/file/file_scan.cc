@@ -1,12 +1,16 @@
 #include "connectors/file/file_scan.h"
 
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <optional>
-
-#include <fmt/format.h>
 
 #include "columnar/vector.h"
 #include "formats/csv/csv_options.h"
@@ -107,7 +111,8 @@ void AddReadCounts(ReadCounts* a, const ReadCounts& b) {
 
 FileScanner::FileScanner(FileFormat format, OptionMap options, TypePtr schema,
                          std::string time_zone, size_t batch_rows)
-    : format_(format), options_(WithDefaults(std::move(options), batch_rows)),
+    : format_(format),
+      options_(WithDefaults(std::move(options), batch_rows)),
       schema_(std::move(schema)) {
   if (!options_.contains("timeZone")) options_["timeZone"] = time_zone;
   CheckUtf8Encoding(options_);
@@ -128,20 +133,33 @@ std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCou
     }
   }
   TypePtr data_schema = StructType(data_fields);
-  InputBufferPtr input = InputBuffer::FromFile(file.path.string());
+  InputBufferPtr input;
+  OptionMap split_options;
+  const OptionMap* options = &options_;
+  if (file.IsWholeFile()) {
+    input = InputBuffer::FromFile(file.path.string());
+  } else {
+    input = InputBuffer::FromString(ReadLineRange(file.path.string(), file.start, file.length),
+                                    file.path.string());
+    if (file.start > 0 && format_ == FileFormat::kCsv) {
+      split_options = options_;  // only the first split holds the header line
+      split_options["header"] = "false";
+      options = &split_options;
+    }
+  }
 
   std::vector<RecordBatchPtr> data;
   ReadCounts file_counts;
   switch (format_) {
     case FileFormat::kJson: {
-      JsonReader reader(data_schema, JsonOptions::FromMap(options_));
+      JsonReader reader(data_schema, JsonOptions::FromMap(*options));
       reader.Open(input);
       data = reader.ReadAll();
       file_counts = reader.counts();
       break;
     }
     case FileFormat::kCsv: {
-      CsvReader reader(data_schema, CsvOptions::FromMap(options_));
+      CsvReader reader(data_schema, CsvOptions::FromMap(*options));
       reader.Open(input);
       data = reader.ReadAll();
       file_counts = reader.counts();
@@ -149,9 +167,9 @@ std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCou
     }
     case FileFormat::kText: {
       if (data_fields.size() != 1 || data_fields[0].type->id() != TypeId::kString) {
-        throw AnalysisError(fmt::format(
-            "Text data source supports only a single column, and you have {} columns.",
-            data_fields.size()));
+        throw AnalysisError(
+            fmt::format("Text data source supports only a single column, and you have {} columns.",
+                        data_fields.size()));
       }
       TextReader reader(TextOptions::FromMap(options_));
       reader.Open(input);
@@ -183,9 +201,20 @@ std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCou
   return out;
 }
 
+bool FileScanner::IsSplittable() const {
+  if (options_.contains("lineSep")) return false;
+  switch (format_) {
+    case FileFormat::kJson:
+    case FileFormat::kCsv:
+      return !GetBool(options_, "multiLine", false);
+    case FileFormat::kText:
+      return !GetBool(options_, "wholetext", false);
+  }
+  return false;
+}
+
 std::vector<Partition> FileScanner::ReadPartitions(
-    const std::vector<std::vector<InputFile>>& groups, ThreadPool* pool,
-    ReadCounts* counts) const {
+    const std::vector<std::vector<InputFile>>& groups, ThreadPool* pool, ReadCounts* counts) const {
   std::vector<Partition> partitions(groups.size());
   std::vector<ReadCounts> group_counts(groups.size());
   std::vector<std::function<void()>> tasks;
@@ -319,32 +348,109 @@ TypePtr InferFileSchema(FileFormat format, const OptionMap& options,
 
 std::vector<std::vector<InputFile>> PackFilePartitions(std::vector<InputFile> files,
                                                        int64_t max_partition_bytes,
-                                                       int64_t open_cost_bytes, int parallelism) {
+                                                       int64_t open_cost_bytes, int parallelism,
+                                                       bool splittable) {
   std::vector<std::vector<InputFile>> out;
   if (files.empty()) return out;
   int64_t total = 0;
   for (const InputFile& f : files) total += f.size + open_cost_bytes;
   int64_t per_core = total / std::max(parallelism, 1);
-  int64_t max_split = std::min(max_partition_bytes, std::max(open_cost_bytes, per_core));
-  std::stable_sort(files.begin(), files.end(),
-                   [](const InputFile& a, const InputFile& b) { return a.size > b.size; });
+  int64_t max_split =
+      std::max<int64_t>(1, std::min(max_partition_bytes, std::max(open_cost_bytes, per_core)));
+  std::vector<InputFile> pieces;
+  auto length_of = [](const InputFile& f) { return f.length < 0 ? f.size : f.length; };
+  for (InputFile& f : files) {
+    if (!splittable || f.size <= max_split) {
+      pieces.push_back(std::move(f));
+      continue;
+    }
+    for (int64_t offset = 0; offset < f.size; offset += max_split) {
+      InputFile piece = f;
+      piece.start = offset;
+      piece.length = std::min(max_split, f.size - offset);
+      pieces.push_back(std::move(piece));
+    }
+  }
+  std::stable_sort(pieces.begin(), pieces.end(), [&](const InputFile& a, const InputFile& b) {
+    return length_of(a) > length_of(b);
+  });
   std::vector<InputFile> current;
   int64_t current_size = 0;
-  for (InputFile& f : files) {
-    if (!current.empty() && current_size + f.size > max_split) {
+  for (InputFile& f : pieces) {
+    if (!current.empty() && current_size + length_of(f) > max_split) {
       out.push_back(std::move(current));
       current.clear();
       current_size = 0;
     }
-    current_size += f.size + open_cost_bytes;
+    current_size += length_of(f) + open_cost_bytes;
     current.push_back(std::move(f));
   }
   if (!current.empty()) out.push_back(std::move(current));
   for (auto& group : out) {
-    std::sort(group.begin(), group.end(),
-              [](const InputFile& a, const InputFile& b) { return a.path < b.path; });
+    std::sort(group.begin(), group.end(), [](const InputFile& a, const InputFile& b) {
+      return a.path != b.path ? a.path < b.path : a.start < b.start;
+    });
   }
   return out;
+}
+
+std::string ReadLineRange(const std::string& path, int64_t start, int64_t length) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw IoError(fmt::format("cannot open {}: {}", path, std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  // Reads up to n bytes at `offset`; returns fewer only at the end of the file.
+  auto read_at = [&](int64_t offset, size_t n) {
+    std::string buf(n, '\0');
+    size_t got = 0;
+    while (got < n) {
+      ssize_t r = ::pread(fd, buf.data() + got, n - got, static_cast<off_t>(offset) + got);
+      if (r < 0) {
+        if (errno == EINTR) continue;
+        throw IoError(fmt::format("cannot read {}: {}", path, std::strerror(errno)));
+      }
+      if (r == 0) break;
+      got += static_cast<size_t>(r);
+    }
+    buf.resize(got);
+    return buf;
+  };
+  constexpr size_t kChunk = 64 * 1024;
+  // First line start at or after `start`.
+  int64_t begin = start;
+  if (start > 0) {
+    int64_t pos = start - 1;
+    while (true) {
+      std::string chunk = read_at(pos, kChunk);
+      size_t nl = chunk.find('\n');
+      if (nl != std::string::npos) {
+        begin = pos + static_cast<int64_t>(nl) + 1;
+        break;
+      }
+      if (chunk.size() < kChunk) return "";  // no line starts in the range
+      pos += static_cast<int64_t>(chunk.size());
+    }
+  }
+  int64_t end = start + length;
+  if (begin >= end) return "";
+  std::string out = read_at(begin, static_cast<size_t>(end - begin));
+  if (out.size() < static_cast<size_t>(end - begin)) return out;  // file ended
+  if (!out.empty() && out.back() == '\n') return out;
+  // Complete the last line.
+  int64_t pos = end;
+  while (true) {
+    std::string chunk = read_at(pos, kChunk);
+    size_t nl = chunk.find('\n');
+    if (nl != std::string::npos) {
+      out.append(chunk, 0, nl + 1);
+      return out;
+    }
+    out += chunk;
+    if (chunk.size() < kChunk) return out;
+    pos += static_cast<int64_t>(chunk.size());
+  }
 }
 
 int64_t ParseByteSize(std::string_view text, std::string_view what) {

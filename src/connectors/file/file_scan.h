@@ -47,6 +47,10 @@ class FileScanner {
   /// Throws IoError for unreadable files, ExecutionError for malformed records in FAILFAST mode.
   std::vector<RecordBatchPtr> ReadFile(const InputFile& file, ReadCounts* counts) const;
 
+  /// Whether files may be read in byte ranges: line-based input (JSON lines, CSV and text without
+  /// multiLine / wholetext / a custom lineSep).
+  bool IsSplittable() const;
+
   /// Reads each group of files as one partition, on `pool` when given (else inline).
   std::vector<Partition> ReadPartitions(const std::vector<std::vector<InputFile>>& groups,
                                         ThreadPool* pool, ReadCounts* counts) const;
@@ -66,13 +70,19 @@ TypePtr InferFileSchema(FileFormat format, const OptionMap& options,
                         const std::vector<InputFile>& files, std::string_view time_zone,
                         bool infer_partition_types);
 
-/// Spark's FilePartition packing: files sorted by size (descending) are packed next-fit into
-/// partitions of at most maxSplitBytes = min(max_partition_bytes, max(open_cost_bytes,
-/// total_bytes / parallelism)), each file counting its size plus open_cost_bytes. Never splits
-/// a file. Partitions keep their files in path order.
+/// Spark's FilePartition packing: with maxSplitBytes = min(max_partition_bytes,
+/// max(open_cost_bytes, total_bytes / parallelism)), files larger than maxSplitBytes are cut into
+/// byte ranges of that size when `splittable`; the pieces, sorted by size (descending), are packed
+/// next-fit into partitions of at most maxSplitBytes, each piece counting its size plus
+/// open_cost_bytes. Partitions keep their pieces in (path, start) order.
 std::vector<std::vector<InputFile>> PackFilePartitions(std::vector<InputFile> files,
                                                        int64_t max_partition_bytes,
-                                                       int64_t open_cost_bytes, int parallelism);
+                                                       int64_t open_cost_bytes, int parallelism,
+                                                       bool splittable = false);
+
+/// Reads the lines of `path` that start in [start, start + length) (a line starts at 0 and after
+/// every '\n'), including the whole last line. Throws IoError naming the path.
+std::string ReadLineRange(const std::string& path, int64_t start, int64_t length);
 
 /// Parses a byte size as Spark's conf does: "134217728", "128m", "64k", "1g", "10b".
 int64_t ParseByteSize(std::string_view text, std::string_view what);

@@ -1,10 +1,10 @@
 #include "connectors/file/file_sink.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
-
-#include <fmt/format.h>
 
 #include "api/session_state.h"
 #include "connectors/file/file_listing.h"
@@ -39,11 +39,11 @@ class PartFileWriter {
       : format_(format), options_(std::move(options)), time_zone_(std::move(time_zone)) {
     if (!options_.contains("timeZone")) options_["timeZone"] = time_zone_;
     CheckUtf8Encoding(options_);
-    std::string codec = Lower(GetString(options_, "compression",
-                                        GetString(options_, "codec", "none")));
+    std::string codec =
+        Lower(GetString(options_, "compression", GetString(options_, "codec", "none")));
     if (codec != "none" && codec != "uncompressed") {
-      throw AnalysisError(fmt::format(
-          "Codec [{}] is not available. Known codecs are none, uncompressed.", codec));
+      throw AnalysisError(
+          fmt::format("Codec [{}] is not available. Known codecs are none, uncompressed.", codec));
     }
     max_records_per_file_ = GetInt(options_, "maxRecordsPerFile", 0);
     const auto& fields = schema->fields();
@@ -64,8 +64,9 @@ class PartFileWriter {
       }
     }
     if (data_fields.empty()) {
-      throw AnalysisError("[ALL_PARTITION_COLUMNS_NOT_ALLOWED] Cannot use all columns for "
-                          "partition columns. SQLSTATE: KD005");
+      throw AnalysisError(
+          "[ALL_PARTITION_COLUMNS_NOT_ALLOWED] Cannot use all columns for "
+          "partition columns. SQLSTATE: KD005");
     }
     data_schema_ = StructType(std::move(data_fields));
     switch (format_) {
@@ -150,7 +151,8 @@ class PartFileWriter {
 
  private:
   RecordBatchPtr DataColumns(const RecordBatchPtr& b) const {
-    if (partition_cols_.empty()) return RecordBatch::Make(data_schema_, b->columns(), b->num_rows());
+    if (partition_cols_.empty())
+      return RecordBatch::Make(data_schema_, b->columns(), b->num_rows());
     std::vector<VectorPtr> cols;
     for (int i : data_cols_) cols.push_back(b->column(static_cast<size_t>(i)));
     return RecordBatch::Make(data_schema_, std::move(cols), b->num_rows());
@@ -228,8 +230,8 @@ void CheckFileSinkOutputMode(const std::string& format, OutputMode mode) {
   }
 }
 
-FileSink::FileSink(const SessionState& session, const std::string& format,
-                   const std::string& path, const std::map<std::string, std::string>& options,
+FileSink::FileSink(const SessionState& session, const std::string& format, const std::string& path,
+                   const std::map<std::string, std::string>& options,
                    const std::vector<std::string>& partition_by)
     : format_(ParseFileFormat(format)),
       format_name_(format),
@@ -238,12 +240,11 @@ FileSink::FileSink(const SessionState& session, const std::string& format,
   if (path.empty()) throw AnalysisError("'path' is not specified");
   path_ = AbsolutePath(path).string();
   options_.insert(options.begin(), options.end());
-  compact_interval_ = static_cast<int>(
-      session.GetConfInt("spark.sql.streaming.fileSink.log.compactInterval", 10));
+  compact_interval_ =
+      static_cast<int>(session.GetConfInt("spark.sql.streaming.fileSink.log.compactInterval", 10));
   if (compact_interval_ <= 0) {
-    throw AnalysisError(
-        "Please set spark.sql.streaming.fileSink.log.compactInterval (was " +
-        std::to_string(compact_interval_) + ") to a positive value.");
+    throw AnalysisError("Please set spark.sql.streaming.fileSink.log.compactInterval (was " +
+                        std::to_string(compact_interval_) + ") to a positive value.");
   }
 }
 

@@ -1,9 +1,9 @@
 #include "connectors/file/file_stream_source.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cctype>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "api/session_state.h"
@@ -53,8 +53,8 @@ std::optional<int64_t> PositiveOption(const OptionMap& options, std::string_view
     v = 0;
   }
   if (v <= 0) {
-    throw AnalysisError(fmt::format(
-        "Invalid value '{}' for option '{}', must be a positive integer", *text, name));
+    throw AnalysisError(
+        fmt::format("Invalid value '{}' for option '{}', must be a positive integer", *text, name));
   }
   return v;
 }
@@ -84,8 +84,9 @@ FileStreamOptions FileStreamOptions::FromMap(const OptionMap& options) {
     out.clean_source = Cleanup::kArchive;
     std::optional<std::string> dir = GetOptionalString(options, "sourceArchiveDir");
     if (!dir || dir->empty()) {
-      throw AnalysisError("Archive directory to store completed files should be set if "
-                          "'cleanSource' option is set to 'archive'.");
+      throw AnalysisError(
+          "Archive directory to store completed files should be set if "
+          "'cleanSource' option is set to 'archive'.");
     }
     out.source_archive_dir = AbsolutePath(*dir).string();
   } else {
@@ -123,7 +124,8 @@ FileStreamSource::FileStreamSource(const FileSourceSpec& spec, const StreamSourc
       parallelism_(spec.parallelism),
       log_(ctx.metadata_dir, spec.source_log_compact_interval) {
   bool limited = stream_options_.max_files_per_trigger || stream_options_.max_bytes_per_trigger;
-  max_age_ms_ = stream_options_.latest_first && limited ? INT64_MAX : stream_options_.max_file_age_ms;
+  max_age_ms_ =
+      stream_options_.latest_first && limited ? INT64_MAX : stream_options_.max_file_age_ms;
   // Restore the seen files (Spark: metadataLog.restore() then purge).
   current_offset_ = log_.GetLatestBatchId().value_or(-1);
   for (const FileEntry& e : log_.AllFiles()) AddSeen(SeenKey(e.path), e.timestamp);
@@ -239,15 +241,15 @@ std::vector<Partition> FileStreamSource::GetBatch(const std::optional<std::strin
   for (int64_t id = from + 1; id <= to; ++id) {
     std::optional<std::vector<FileEntry>> entries = log_.Get(id);
     if (!entries) {
-      throw IoError(fmt::format("Batch {} of the file source log in {} is missing", id,
-                                log_.dir().string()));
+      throw IoError(
+          fmt::format("Batch {} of the file source log in {} is missing", id, log_.dir().string()));
     }
     for (const FileEntry& e : *entries) {
       if (e.batch_id == id) files.push_back(ResolveEntry(e));
     }
   }
-  auto groups =
-      PackFilePartitions(std::move(files), max_partition_bytes_, open_cost_bytes_, parallelism_);
+  auto groups = PackFilePartitions(std::move(files), max_partition_bytes_, open_cost_bytes_,
+                                   parallelism_, scanner_.IsSplittable());
   ThreadPool* pool = ctx_.session ? &ctx_.session->pool() : nullptr;
   last_counts_ = ReadCounts();
   return scanner_.ReadPartitions(groups, pool, &last_counts_);

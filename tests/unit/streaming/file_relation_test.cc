@@ -71,15 +71,17 @@ TEST_F(FileRelationTest, MissingPathIsAnAnalysisError) {
   std::string missing = (dir_ / "nope").string();
   EXPECT_EQ(Message([&] { Plan("json", missing); }),
             "[PATH_NOT_FOUND] Path does not exist: file:" + missing + ". SQLSTATE: 42K03");
-  EXPECT_NE(Message([&] { Plan("json", missing, {}, ParseSchema("a INT")); })
-                .find("[PATH_NOT_FOUND]"),
-            std::string::npos);
-  EXPECT_NE(Message([&] { Plan("json", (dir_ / "*.json").string(), {}, ParseSchema("a INT")); })
-                .find("[PATH_NOT_FOUND]"),
+  EXPECT_NE(
+      Message([&] { Plan("json", missing, {}, ParseSchema("a INT")); }).find("[PATH_NOT_FOUND]"),
+      std::string::npos);
+  EXPECT_NE(Message([&] {
+              Plan("json", (dir_ / "*.json").string(), {}, ParseSchema("a INT"));
+            }).find("[PATH_NOT_FOUND]"),
             std::string::npos);
   // Streaming: Spark checks a non-glob path when the stream is defined; a glob may match later.
-  EXPECT_NE(Message([&] { Plan("json", missing, {}, ParseSchema("a INT"), true); })
-                .find("[PATH_NOT_FOUND]"),
+  EXPECT_NE(Message([&] {
+              Plan("json", missing, {}, ParseSchema("a INT"), true);
+            }).find("[PATH_NOT_FOUND]"),
             std::string::npos);
   EXPECT_TRUE(Plan("json", (dir_ / "later/*.json").string(), {}, ParseSchema("a INT"), true));
 }
@@ -101,12 +103,11 @@ TEST_F(FileRelationTest, FormatAndSchemaErrors) {
   EXPECT_EQ(text->source->schema()->ToDdl(), "value STRING");
   // spark.sql.streaming.schemaInference lets a stream infer from existing files.
   session_->SetConf("spark.sql.streaming.schemaInference", "true");
-  EXPECT_EQ(Plan("json", dir_.string(), {}, nullptr, true)->source->schema()->ToDdl(),
-            "v BIGINT");
+  EXPECT_EQ(Plan("json", dir_.string(), {}, nullptr, true)->source->schema()->ToDdl(), "v BIGINT");
   fs::create_directories(dir_ / "empty");
-  EXPECT_NE(Message([&] { Plan("json", (dir_ / "empty").string()); })
-                .find("[UNABLE_TO_INFER_SCHEMA]"),
-            std::string::npos);
+  EXPECT_NE(
+      Message([&] { Plan("json", (dir_ / "empty").string()); }).find("[UNABLE_TO_INFER_SCHEMA]"),
+      std::string::npos);
 }
 
 TEST_F(FileRelationTest, CsvSchemaFromHeaderAndInference) {
@@ -136,8 +137,8 @@ TEST_F(FileRelationTest, DiscoversPartitionColumns) {
   Write("k=__HIVE_DEFAULT_PARTITION__/d=x%2Fy/c.json", "{\"v\":\"c\"}\n");
   PlanPtr plan = Plan("json", dir_.string());
   EXPECT_EQ(plan->source->schema()->ToDdl(), "v STRING, k INT, d STRING");
-  EXPECT_EQ(Read(plan), (std::vector<std::string>{"a|1|2024-01-01", "b|2|2024-01-02",
-                                                  "c|NULL|x/y"}));
+  EXPECT_EQ(Read(plan),
+            (std::vector<std::string>{"a|1|2024-01-01", "b|2|2024-01-02", "c|NULL|x/y"}));
   // A user schema naming a partition column takes its value from the path.
   PlanPtr user = Plan("json", dir_.string(), {}, ParseSchema("v STRING, k BIGINT"));
   EXPECT_EQ(Read(user), (std::vector<std::string>{"a|1", "b|2", "c|NULL"}));
@@ -168,10 +169,10 @@ TEST_F(FileRelationTest, CorruptRecordsAndReadCounts) {
   EXPECT_EQ(c.malformed, 2);
   EXPECT_EQ(c.dropped, 2);
 
-  PlanPtr keep = Plan("json", dir_.string(), {},
-                      ParseSchema("v INT, _corrupt_record STRING"));
+  PlanPtr keep = Plan("json", dir_.string(), {}, ParseSchema("v INT, _corrupt_record STRING"));
   std::vector<std::string> rows = Read(keep);
-  EXPECT_EQ(rows, (std::vector<std::string>{"1|NULL", "3|NULL", "NULL|{\"v\":\"x\"}", "NULL|{bad"}));
+  EXPECT_EQ(rows,
+            (std::vector<std::string>{"1|NULL", "3|NULL", "NULL|{\"v\":\"x\"}", "NULL|{bad"}));
 
   PlanPtr fail = Plan("json", dir_.string(), {{"mode", "FAILFAST"}}, ParseSchema("v INT"));
   EXPECT_THROW(Read(fail), ExecutionError);
@@ -197,6 +198,41 @@ TEST_F(FileRelationTest, PacksSmallFilesIntoPartitions) {
   auto big = PackFilePartitions(files, 1000, 10, 1);
   EXPECT_EQ(big[0].size(), 1u);
   EXPECT_EQ(big[0][0].size, 5000);
+}
+
+TEST_F(FileRelationTest, SplitsLargeLineFilesOnLineBoundaries) {
+  std::string json, csv = "id,name\n";
+  std::vector<std::string> expected;
+  for (int i = 0; i < 200; ++i) {
+    json += "{\"id\":" + std::to_string(i) + "}\r\n";
+    csv += std::to_string(i) + ",n" + std::to_string(i) + "\n";
+    expected.push_back(std::to_string(i));
+  }
+  std::sort(expected.begin(), expected.end());
+  Write("j/big.json", json);
+  Write("c/big.csv", csv);
+  session_->SetConf("spark.sql.files.maxPartitionBytes", "97");
+  session_->SetConf("spark.sql.files.openCostInBytes", "0");
+  PlanPtr plan = Plan("json", (dir_ / "j").string(), {}, ParseSchema("id INT"));
+  std::vector<Partition> parts = plan->source->ReadAll(session_->MakeEvalContext());
+  EXPECT_GT(parts.size(), 20u);
+  EXPECT_EQ(Rows(parts), expected);
+  PlanPtr c =
+      Plan("csv", (dir_ / "c").string(), {{"header", "true"}}, ParseSchema("id INT, name STRING"));
+  std::vector<std::string> rows = Rows(c->source->ReadAll(session_->MakeEvalContext()));
+  ASSERT_EQ(rows.size(), 200u);
+  EXPECT_EQ(rows[0], "0|n0");
+  // multiLine input is never split.
+  PlanPtr ml = Plan("json", (dir_ / "j").string(), {{"multiLine", "true"}}, ParseSchema("id INT"));
+  EXPECT_EQ(ml->source->ReadAll(session_->MakeEvalContext()).size(), 1u);
+
+  fs::path f = Write("lines.txt", "aa\nbbb\ncc\n");  // lines start at 0, 3, 7
+  EXPECT_EQ(ReadLineRange(f.string(), 0, 1), "aa\n");
+  EXPECT_EQ(ReadLineRange(f.string(), 1, 3), "bbb\n");
+  EXPECT_EQ(ReadLineRange(f.string(), 3, 4), "bbb\n");
+  EXPECT_EQ(ReadLineRange(f.string(), 4, 3), "");
+  EXPECT_EQ(ReadLineRange(f.string(), 7, 3), "cc\n");
+  EXPECT_EQ(ReadLineRange(f.string(), 8, 2), "");
 }
 
 TEST_F(FileRelationTest, EscapesPartitionNamesAsHive) {

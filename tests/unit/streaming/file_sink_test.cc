@@ -111,7 +111,8 @@ TEST_F(FileSinkTest, CsvAndTextFormats) {
   out_ = dir_ / "text";
   FileSink text(*session_, "text", out_.string(), {}, {});
   TypePtr one = ParseSchema("value STRING");
-  text.AddBatch(0, one, {RecordBatch::FromRows(one, {{Value::String("l1")}, {Value::String("l2")}})},
+  text.AddBatch(0, one,
+                {RecordBatch::FromRows(one, {{Value::String("l1")}, {Value::String("l2")}})},
                 OutputMode::kAppend);
   EXPECT_EQ(ReadBack("text"), (Strings{"l1", "l2"}));
   EXPECT_THROW(text.AddBatch(1, schema_, {Batch({{"a", 1}})}, OutputMode::kAppend), AnalysisError);

@@ -96,7 +96,7 @@ TEST_F(FileStreamSourceTest, LatestFirstTakesNewestFirst) {
 }
 
 TEST_F(FileStreamSourceTest, MaxBytesPerTriggerTakesAtLeastOneFile) {
-  AddFile("a.json", 1, kT0);        // 8 bytes each
+  AddFile("a.json", 1, kT0);  // 8 bytes each
   AddFile("b.json", 2, kT0 + 1000);
   AddFile("c.json", 3, kT0 + 2000);
   auto source = Open({{"maxBytesPerTrigger", "17"}});
@@ -162,8 +162,8 @@ TEST_F(FileStreamSourceTest, RestartReadsTheSameFilesAndNeverRereadsSeenOnes) {
 TEST_F(FileStreamSourceTest, GlobPathsAndPartitionDirectories) {
   Write("in/k=1/a.json", "{\"v\":1}\n", kT0);
   Write("in/k=2/b.json", "{\"v\":2}\n", kT0 + 1);
-  PlanPtr plan = MakeFileRelationPlan(*session_, "json", in_.string(), {},
-                                      ParseSchema("v INT, k INT"), true);
+  PlanPtr plan =
+      MakeFileRelationPlan(*session_, "json", in_.string(), {}, ParseSchema("v INT, k INT"), true);
   StreamSourceContext ctx;
   ctx.metadata_dir = (checkpoint_ / "sources" / "0").string();
   ctx.session = session_;

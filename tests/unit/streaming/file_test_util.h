@@ -26,9 +26,8 @@ class FileConnectorTest : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = MakeTempDirectory("sluice_file_test_");
-    session_ = std::make_shared<SessionState>("t", std::map<std::string, std::string>{
-                                                       {"spark.sluice.threads", "2"}},
-                                              nullptr);
+    session_ = std::make_shared<SessionState>(
+        "t", std::map<std::string, std::string>{{"spark.sluice.threads", "2"}}, nullptr);
   }
   void TearDown() override { RemoveAll(dir_); }
 
