@@ -430,9 +430,15 @@ class ScenarioRun {
         .outputMode(d.output_mode)
         .option("checkpointLocation", q->checkpoint)
         .trigger(trigger);
+    // Rows added before the start belong to the first batch of this run (as in Spark, where the
+    // MemoryStream already holds them when the query starts).
+    Deliver(q);
     q->query.reset();
     q->query = writer.start();
     q->sum_marks.clear();
+    // A continuously running query takes its first trigger at once (a processing-time query at the
+    // current clock time); wait for it so that rows added later are not part of it.
+    if (RunsContinuously(d.trigger)) q->query->execution()->AwaitIdle();
   }
 
   void DefineQuery(const Directive& d) {

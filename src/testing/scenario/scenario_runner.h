@@ -7,9 +7,12 @@
 // form its next micro-batch, however many `add`s came before. The engine runs a default-trigger
 // query as soon as data arrives, so the runner gives every query private MemoryStreams (one per
 // declared stream, registered as the stream's temp view while the query is defined) and keeps the
-// added rows in a per-stream log; a query receives its unread rows (one addData per stream) when a
-// `check` of that query runs, and processing-time queries also before `advance-clock` (so that the
-// trigger the clock makes due sees the rows added before it).
+// added rows in a per-stream log; a query receives its unread rows (one addData per stream) when it
+// starts or restarts (they belong to the run's first batch, as in Spark), when a `check` of that
+// query runs, and, for processing-time queries, before `advance-clock` (so that the trigger the
+// clock makes due sees the rows added before it). After starting a default or processing-time
+// query the runner waits until it is idle, so its first trigger sees only what was delivered at
+// start.
 //
 // Thread-compatible: a runner executes one file on the calling thread (queries run on their own
 // threads inside the engine).
