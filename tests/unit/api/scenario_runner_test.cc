@@ -151,6 +151,146 @@ TEST(ScenarioRunnerTest, MetricMismatchShowsTheProgress) {
   EXPECT_NE(r.message.find("numInputRows is 2, expected 7"), std::string::npos) << r.message;
 }
 
+TEST(ScenarioRunnerTest, DataFrameWindowAggregationWithRestart) {
+  ScenarioResult r = RunText(
+      "# name: custom/df_window_agg\n"
+      "stream events (ts TIMESTAMP, k STRING, v INT)\n"
+      "\n"
+      "dataframe q update\n"
+      "w = events.withWatermark(\"ts\", \"10 seconds\")\n"
+      "w.groupBy(window(col(\"ts\"), \"10 seconds\"), \"k\")\n"
+      " .agg(count(\"*\").alias(\"n\"), sum(\"v\").alias(\"s\"), F.max(col(\"v\")).alias(\"m\"))\n"
+      "\n"
+      "add events\n"
+      "2024-01-01 00:00:01\ta\t1\n"
+      "2024-01-01 00:00:02\ta\t5\n"
+      "2024-01-01 00:00:03\tb\t2\n"
+      "\n"
+      "check q\n"
+      "----\n"
+      "{2024-01-01 00:00:00, 2024-01-01 00:00:10}\ta\t2\t6\t5\n"
+      "{2024-01-01 00:00:00, 2024-01-01 00:00:10}\tb\t1\t2\t2\n"
+      "\n"
+      "metric q stateOperators.0.numRowsTotal 2\n"
+      "\n"
+      "restart q\n"
+      "\n"
+      "add events\n"
+      "2024-01-01 00:00:04\tb\t10\n"
+      "\n"
+      "check q\n"
+      "----\n"
+      "{2024-01-01 00:00:00, 2024-01-01 00:00:10}\tb\t2\t12\t10\n"
+      "\n"
+      "metric-sum q numInputRows 1\n");
+  EXPECT_TRUE(r.passed) << r.step << "\n" << r.message;
+}
+
+TEST(ScenarioRunnerTest, DataFrameJoinUnionAndNestedTableValues) {
+  ScenarioResult r = RunText(
+      "stream a (k INT, x STRING)\n"
+      "\n"
+      "table dim (k INT, tags ARRAY<STRING>, m MAP<STRING, INT>, st STRUCT<p: INT, q: STRING>)\n"
+      "1\t[x, y]\t{a -> 1}\t{7, seven}\n"
+      "2\t[]\t{}\tNULL\n"
+      "\n"
+      "dataframe j append\n"
+      "a.join(spark.table(\"dim\"), \"k\", \"left\").select(\"k\", \"x\", \"tags\", \"m\", \"st\")\n"
+      "\n"
+      "dataframe u append\n"
+      "a.union(a.select(expr(\"k + 10\").alias(\"k\"), \"x\")).filter(col(\"k\").isNotNull())\n"
+      "\n"
+      "add a\n"
+      "1\tone\n"
+      "3\tthree\n"
+      "\n"
+      "check j\n"
+      "----\n"
+      "1\tone\t[x, y]\t{a -> 1}\t{7, seven}\n"
+      "3\tthree\tNULL\tNULL\tNULL\n"
+      "\n"
+      "check u\n"
+      "----\n"
+      "1\tone\n"
+      "3\tthree\n"
+      "11\tone\n"
+      "13\tthree\n");
+  EXPECT_TRUE(r.passed) << r.step << "\n" << r.message;
+}
+
+TEST(ScenarioRunnerTest, SessionTimeZoneAndEscapes) {
+  ScenarioResult r = RunText(
+      "conf spark.sql.session.timeZone +02:00\n"
+      "\n"
+      "stream s (ts TIMESTAMP, name STRING)\n"
+      "\n"
+      "query q append\n"
+      "SELECT ts, name, hour(ts) AS h FROM s\n"
+      "\n"
+      "add s\n"
+      "2024-01-01 10:00:00\ta\\tb\n"
+      "\n"
+      "check q\n"
+      "----\n"
+      "2024-01-01 10:00:00\ta\\tb\t10\n"
+      "\n"
+      "check-all q\n"
+      "----\n"
+      "2024-01-01 10:00:00\ta\\tb\t10\n");
+  EXPECT_TRUE(r.passed) << r.step << "\n" << r.message;
+}
+
+TEST(ScenarioRunnerTest, AvailableNowStartsOnEachCheck) {
+  ScenarioResult r = RunText(
+      "stream s (v INT)\n"
+      "\n"
+      "query q append available-now\n"
+      "SELECT v, v * 2 AS w FROM s\n"
+      "\n"
+      "add s\n"
+      "1\n"
+      "\n"
+      "add s\n"
+      "2\n"
+      "\n"
+      "check-ordered q\n"
+      "----\n"
+      "1\t2\n"
+      "2\t4\n"
+      "\n"
+      "metric q numInputRows 2\n"
+      "\n"
+      "check q\n"
+      "----\n"
+      "\n"
+      "add s\n"
+      "3\n"
+      "\n"
+      "check q\n"
+      "----\n"
+      "3\t6\n");
+  EXPECT_TRUE(r.passed) << r.step << "\n" << r.message;
+}
+
+TEST(ScenarioRunnerTest, ErrorInTheFirstBatch) {
+  ScenarioResult r = RunText(
+      "stream s (v INT)\n"
+      "\n"
+      "query q append\n"
+      "SELECT 10 / v AS x FROM s\n"
+      "\n"
+      "error q DIVIDE_BY_ZERO\n"
+      "\n"
+      "error q zero\n"
+      "\n"
+      "add s\n"
+      "0\n"
+      "\n"
+      "check q\n"
+      "----\n");
+  EXPECT_TRUE(r.passed) << r.step << "\n" << r.message;
+}
+
 TEST(ScenarioRunnerTest, FileErrorsNameTheLine) {
   ScenarioResult r = RunText("stream s (v INT)\n\nfrobnicate\n");
   EXPECT_FALSE(r.passed);
