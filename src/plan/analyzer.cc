@@ -325,6 +325,39 @@ PlanPtr Analyzer::Resolve(const PlanPtr& plan) {
       if (!plan->children[0]->resolved && plan->children[0]->kind == PlanKind::kAggregate)
         return ResolveHaving(plan);
       break;
+    case PlanKind::kSort: {
+      const PlanPtr& below = plan->children[0];
+      if (below->resolved || (below->kind != PlanKind::kProject && below->kind != PlanKind::kAggregate))
+        break;
+      try {
+        return ResolveSort(plan, Resolve(below));
+      } catch (const AnalysisError&) {
+        // ORDER BY columns or aggregates that the SELECT list does not output: add them as hidden
+        // columns below the sort and project them away above it (Spark's ResolveMissingReferences).
+        auto extended = std::make_shared<LogicalPlan>(*below);
+        size_t visible = Resolve(below)->output.size();
+        std::vector<ExprPtr> orders;
+        for (size_t i = 0; i < plan->exprs.size(); ++i) {
+          ExprPtr o = plan->exprs[i]->kind == ExprKind::kSortOrder ? plan->exprs[i]
+                                                                    : MakeSortOrder(plan->exprs[i], true, true);
+          std::string hidden = fmt::format("__sort_{}", i);
+          extended->exprs.push_back(MakeAlias(o->children[0], hidden));
+          orders.push_back(MakeSortOrder(MakeColumn(std::vector<std::string>{hidden}), o->ascending,
+                                         o->nulls_first));
+        }
+        PlanPtr child = Resolve(extended);
+        auto sort = MakePlan(PlanKind::kSort, {child});
+        sort->exprs = orders;
+        PlanPtr sorted = ResolveSort(sort, child);
+        auto proj = NewResolved(PlanKind::kProject, {sorted});
+        for (size_t i = 0; i < visible; ++i) {
+          const auto& a = sorted->output[i];
+          proj->exprs.push_back(MakeBoundColumn(static_cast<int>(i), a.type, a.name, a.nullable));
+          proj->output.push_back(a);
+        }
+        return proj;
+      }
+    }
     default: break;
   }
   PlanPtr child = Resolve(plan->children.at(0));
@@ -626,6 +659,19 @@ PlanPtr Analyzer::ResolveAggregate(const PlanPtr& plan_in, const PlanPtr& child_
   PlanPtr child = RewriteTimeWindows(plan, child_in);
   // Grouping expressions may name select-list aliases or ordinals (GROUP BY 1).
   std::vector<ExprPtr> select_items = ExpandStars(plan->exprs, child->output);
+  // GROUP BY ALL: every select item without an aggregate (unless a column is really named ALL).
+  if (plan->group_by.size() == 1 && plan->group_by[0]->kind == ExprKind::kColumn &&
+      plan->group_by[0]->name_parts.size() == 1 && NameEq(plan->group_by[0]->name_parts[0], "all", false)) {
+    bool is_column = false;
+    for (const auto& a : child->output) is_column |= NameEq(a.name, "all", ctx_.case_sensitive);
+    if (!is_column) {
+      plan->group_by.clear();
+      for (const auto& item : select_items) {
+        ExprPtr r = ResolveExpr(item, child->output, /*allow_aggregates=*/true);
+        if (!ContainsAggregate(r)) plan->group_by.push_back(item->kind == ExprKind::kAlias ? item->children[0] : item);
+      }
+    }
+  }
   std::vector<ExprPtr> keys;
   for (const auto& g : plan->group_by) {
     ExprPtr src = g;

@@ -17,7 +17,9 @@ namespace F = ::sluice::functions;
 // A runtime value of the script: a Python literal, a Column, a DataFrame, GroupedData or a module
 // (`F`, `functions`, `spark`, `spark.readStream`).
 struct Obj {
-  enum class Kind { kNone, kBool, kInt, kFloat, kString, kList, kDict, kColumn, kDataFrame, kGrouped, kModule };
+  enum class Kind {
+    kNone, kBool, kInt, kFloat, kString, kList, kDict, kColumn, kDataFrame, kGrouped, kModule
+  };
   Kind kind = Kind::kNone;
   bool b = false;
   int64_t i = 0;
@@ -303,7 +305,9 @@ class Interpreter {
     std::vector<Obj> out;
     for (const EvalArg& a : args) {
       if (!a.keyword.empty()) {
-        if (!allowed_keywords.count(a.keyword)) Fail(what + ": unexpected keyword argument '" + a.keyword + "'");
+        if (!allowed_keywords.count(a.keyword)) {
+          Fail(what + ": unexpected keyword argument '" + a.keyword + "'");
+        }
         continue;
       }
       out.push_back(a.value);
@@ -713,7 +717,7 @@ class Interpreter {
     const std::string what = name + "()";
     auto one = [&](const char* param) { return *Bind(args, {param}, what, 1)[0]; };
     auto none = [&]() { Bind(args, {}, what); };
-    if (name == "alias" || name == "name" || name == "as_") return MakeColumn(c.alias(StringArg(one("alias"), what)));
+    if (name == "alias" || name == "name") return MakeColumn(c.alias(StringArg(one("alias"), what)));
     if (name == "cast" || name == "astype") return MakeColumn(c.cast(StringArg(one("dataType"), what)));
     if (name == "try_cast") return MakeColumn(c.try_cast(StringArg(one("dataType"), what)));
     if (name == "isNull") return none(), MakeColumn(c.isNull());
@@ -744,7 +748,8 @@ class Interpreter {
     if (name == "contains") return MakeColumn(c.contains(Literal(one("other"))));
     if (name == "substr") {
       auto a = Bind(args, {"startPos", "length"}, what, 2);
-      return MakeColumn(c.substr(static_cast<int>(IntArg(*a[0], what)), static_cast<int>(IntArg(*a[1], what))));
+      return MakeColumn(c.substr(static_cast<int>(IntArg(*a[0], what)),
+                                 static_cast<int>(IntArg(*a[1], what))));
     }
     if (name == "getField") return MakeColumn(c.getField(StringArg(one("name"), what)));
     if (name == "getItem") return MakeColumn(c.getItem(ToValue(one("key"))));

@@ -213,7 +213,10 @@ Value ParseValue(std::string_view text, const TypePtr& type, std::string_view tz
       int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
       if (type->id() == TypeId::kByte) lo = -128, hi = 127;
       if (type->id() == TypeId::kShort) lo = -32768, hi = 32767;
-      if (type->id() == TypeId::kInt) lo = std::numeric_limits<int32_t>::min(), hi = std::numeric_limits<int32_t>::max();
+      if (type->id() == TypeId::kInt) {
+        lo = std::numeric_limits<int32_t>::min();
+        hi = std::numeric_limits<int32_t>::max();
+      }
       if (v < lo || v > hi) Bad(text, type, "out of range");
       return Value::FromInt64(type, v);
     }
@@ -577,7 +580,9 @@ bool CompareRows(const std::vector<std::vector<Value>>& expected,
   if (missing.empty() && unexpected.empty()) return true;
   if (diff) {
     std::string d;
-    for (size_t i : missing) d += (d.empty() ? "" : "; ") + ("missing '" + RenderRowText(expected[i], tz) + "'");
+    for (size_t i : missing) {
+      d += (d.empty() ? "" : "; ") + ("missing '" + RenderRowText(expected[i], tz) + "'");
+    }
     for (size_t j : unexpected) {
       d += (d.empty() ? "" : "; ") + ("unexpected '" + RenderRowText(actual[j], tz) + "'");
     }
