@@ -7,6 +7,7 @@
 #include "exec/hash_join.h"
 #include "exec/project.h"
 #include "exec/scan.h"
+#include "exec/session_window_aggregate.h"
 #include "exec/sort_limit.h"
 #include "exec/window_expand.h"
 #include "sluice/exception.h"
@@ -41,6 +42,24 @@ class Planner {
         return op;
       }
       case PlanKind::kAggregate: {
+        for (size_t k = 0; k < p->group_by.size(); ++k) {
+          const ExprPtr& e = p->group_by[k];
+          if (e->kind != ExprKind::kCall || e->name != "session_window") continue;
+          SessionWindowSpec s;
+          s.session_key_index = static_cast<int>(k);
+          s.time = e->children[0];
+          s.gap = e->children[1];
+          s.session_type = e->type;
+          for (size_t j = 0; j < p->group_by.size(); ++j) {
+            if (j != k) s.keys.push_back(p->group_by[j]);
+          }
+          s.aggregate_calls = p->aggregate_calls;
+          s.output_exprs = p->exprs;
+          bool streaming = p->is_streaming;
+          int id = streaming ? out_->num_stateful++ : -1;
+          return std::make_unique<SessionWindowAggregate>(schema, Plan(p->children[0]), std::move(s),
+                                                          streaming, id);
+        }
         AggregateSpec spec;
         spec.keys = p->group_by;
         spec.aggregate_calls = p->aggregate_calls;

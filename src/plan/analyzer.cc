@@ -113,6 +113,7 @@ std::string ExprFingerprint(const ExprPtr& e) {
 Analyzer::Analyzer(const Catalog& catalog) : catalog_(catalog), ctx_(catalog.eval_context()) {}
 
 std::string Analyzer::OutputName(const ExprPtr& e) {
+  if (e->kind == ExprKind::kCall && (e->name == "window" || e->name == "session_window")) return e->name;
   switch (e->kind) {
     case ExprKind::kAlias: return e->name;
     case ExprKind::kColumn: return e->name_parts.back();
@@ -247,6 +248,35 @@ ExprPtr Analyzer::ResolveExpr(const ExprPtr& e, const std::vector<Attribute>& sc
   if (r->kind == ExprKind::kAlias) {
     r->type = r->children[0]->type;
     r->nullable = r->children[0]->nullable;
+    return r;
+  }
+  if (r->kind == ExprKind::kCall && r->name == "session_window") {
+    // A grouping key computed by the session-window aggregation itself (never evaluated alone).
+    if (r->children.size() != 2) {
+      throw AnalysisError(fmt::format(
+          "[WRONG_NUM_ARGS.WITHOUT_SUGGESTION] The `session_window` requires 2 parameters but the "
+          "actual number is {}.",
+          r->children.size()));
+    }
+    const TypePtr& t = r->children[0]->type;
+    if (t->id() != TypeId::kTimestamp && t->id() != TypeId::kTimestampNtz) {
+      throw AnalysisError(fmt::format(
+          "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"{}\" due to data type "
+          "mismatch: The first parameter requires the \"TIMESTAMP\" type, however \"{}\" has the "
+          "type \"{}\".",
+          e->ToSql(), e->children[0]->ToSql(), t->Sql()));
+    }
+    TypeId g = r->children[1]->type->id();
+    if (g != TypeId::kString && g != TypeId::kInterval) {
+      throw AnalysisError(fmt::format(
+          "[DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE] Cannot resolve \"{}\" due to data type "
+          "mismatch: the gap duration must be a STRING or an INTERVAL.",
+          e->ToSql()));
+    }
+    if (r->children[1]->kind == ExprKind::kLiteral && !r->children[1]->literal.is_null() && g == TypeId::kString)
+      ParseDurationMicros(r->children[1]->literal.GetString());  // reject bad constants early
+    r->type = DataType::Struct({StructField("start", t), StructField("end", t)});
+    r->nullable = false;
     return r;
   }
   if (r->kind == ExprKind::kSortOrder) {

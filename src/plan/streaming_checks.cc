@@ -83,6 +83,18 @@ void Walk(const PlanPtr& p, OutputMode mode, Shape* shape) {
   for (const auto& c : p->children) Walk(c, mode, shape);
 }
 
+bool HasSessionWindow(const PlanPtr& p) {
+  if (p->kind == PlanKind::kAggregate && p->is_streaming) {
+    for (const auto& k : p->group_by) {
+      if (k->kind == ExprKind::kCall && k->name == "session_window") return true;
+    }
+  }
+  for (const auto& c : p->children) {
+    if (HasSessionWindow(c)) return true;
+  }
+  return false;
+}
+
 bool HasStreamingAggregateBelow(const PlanPtr& p) {
   if (!p->is_streaming) return false;
   if (p->kind == PlanKind::kAggregate) return true;
@@ -121,6 +133,10 @@ void CheckStreamingPlan(const PlanPtr& plan, OutputMode mode) {
   if (mode == OutputMode::kAppend && shape.aggregations_without_watermark > 0) {
     Fail("Append output mode not supported when there are streaming aggregations on streaming "
          "DataFrames/DataSets without watermark");
+  }
+  if (mode == OutputMode::kUpdate && HasSessionWindow(plan)) {
+    Fail("Update output mode is not supported for streaming aggregations with session windows "
+         "(session_window); use Append or Complete output mode");
   }
   if (shape.aggregations > 1 && mode != OutputMode::kAppend) {
     Fail(fmt::format("Multiple streaming aggregations are not supported with streaming "
