@@ -229,6 +229,29 @@ std::vector<std::shared_ptr<StreamingQueryListener>> SessionState::Listeners() c
   return listeners_;
 }
 
+void SessionState::PauseTriggers() {
+  std::lock_guard<std::mutex> l(mu_);
+  ++trigger_pauses_;
+}
+
+void SessionState::ResumeTriggers() {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    if (trigger_pauses_ > 0) --trigger_pauses_;
+  }
+  cv_.notify_all();
+}
+
+void SessionState::WaitTriggersAllowed(const std::function<bool()>& give_up) {
+  std::unique_lock<std::mutex> l(mu_);
+  while (trigger_pauses_ > 0) {
+    l.unlock();
+    if (give_up()) return;
+    l.lock();
+    cv_.wait_for(l, std::chrono::milliseconds(5));
+  }
+}
+
 ThreadPool& SessionState::pool() {
   int64_t want = GetConfInt("spark.sluice.threads", 0);
   if (want <= 0) want = std::max(1u, std::thread::hardware_concurrency());

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -65,6 +66,14 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   void RemoveListener(const std::shared_ptr<StreamingQueryListener>& l);
   std::vector<std::shared_ptr<StreamingQueryListener>> Listeners() const;
 
+  /// Holds back the start of new triggers of every query of the session until the matching
+  /// ResumeTriggers (nestable). Lets a caller add data to several inputs so that one micro-batch
+  /// sees all of it (used by the scenario runner; a trigger already running finishes).
+  void PauseTriggers();
+  void ResumeTriggers();
+  /// Blocks while triggers are paused, or until `give_up()` returns true (checked periodically).
+  void WaitTriggersAllowed(const std::function<bool()>& give_up);
+
   const std::shared_ptr<Clock>& clock() const { return clock_; }
   /// Worker pool for a batch's tasks (size from spark.sluice.threads or the core count).
   ThreadPool& pool();
@@ -83,6 +92,7 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   std::optional<std::string> terminated_error_;                      // GUARDED_BY(mu_)
   std::unique_ptr<ThreadPool> pool_;                                 // GUARDED_BY(mu_)
   int pool_size_ = 0;                                                // GUARDED_BY(mu_)
+  int trigger_pauses_ = 0;                                           // GUARDED_BY(mu_)
   std::vector<std::unique_ptr<ThreadPool>> retired_pools_;  // GUARDED_BY(mu_): may still be in use
 };
 

@@ -252,6 +252,10 @@ void StreamExecution::Run() {
         seen_epoch_ = data_epoch_;
         status_.is_trigger_active = true;
       }
+      session_->WaitTriggersAllowed([this] {
+        std::lock_guard<std::mutex> l(mu_);
+        return stop_requested_;
+      });
       int64_t trigger_us = clock_->NowMicros();
       bool ran = RunTrigger();
       bool stop_after = false;

@@ -370,8 +370,15 @@ class ScenarioRun {
     }
   }
 
-  // Hands the query the rows it has not received yet: one addData per stream.
+  // Hands the query the rows it has not received yet: one addData per stream, with the session's
+  // triggers held back so that one micro-batch sees the rows of every stream.
   void Deliver(QueryState* q) {
+    SessionState& state = *session_->state();
+    state.PauseTriggers();
+    struct Resume {
+      SessionState& s;
+      ~Resume() { s.ResumeTriggers(); }
+    } resume{state};
     for (auto& [name, input] : q->inputs) {
       const Rows& log = streams_.at(name).log;
       size_t& n = q->delivered[name];
