@@ -176,7 +176,8 @@ int main(int argc, char** argv) {
   std::string buf;
   buf.reserve(1 << 20);
   std::string line;
-  while (written < total_bytes) {
+  constexpr int64_t kMinFileBytes = 4096;  // a shorter remainder is not worth a file
+  while (total_bytes - written >= kMinFileBytes) {
     char name[32];
     std::snprintf(name, sizeof(name), "bids-%05d.json", file_index++);
     std::filesystem::path path = dir / name;
@@ -206,7 +207,6 @@ int main(int argc, char** argv) {
       return 1;
     }
     written += in_file;
-    if (in_file == 0) break;  // a limit smaller than one line
   }
   std::printf("wrote %lld rows, %lld bytes in %d files to %s\n", static_cast<long long>(rows),
               static_cast<long long>(written), file_index, dir.c_str());

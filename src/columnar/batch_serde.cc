@@ -109,7 +109,7 @@ class Reader {
       v->Resize(n);
     } else {
       v->Resize(n);
-      if (w > 0) std::memcpy(v->data<uint8_t>(), data.data(), n * w);
+      if (w > 0 && n > 0) std::memcpy(v->data<uint8_t>(), data.data(), n * w);
     }
     if (has_nulls) {
       for (uint64_t i = 0; i < n; ++i) {

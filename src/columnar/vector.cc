@@ -30,7 +30,7 @@ inline uint64_t HashBytes(const char* p, size_t n, uint64_t seed) {
     h = std::rotl(h, 29);
   }
   uint64_t tail = 0;
-  std::memcpy(&tail, p + i, n - i);
+  if (n > i) std::memcpy(&tail, p + i, n - i);
   h = (h ^ tail) * 0x100000001b3ULL;
   return Mix(h);
 }
@@ -150,7 +150,7 @@ void Vector::Resize(size_t n) {
     default: break;
   }
   GrowFixed(n);
-  if (width_ > 0) std::memset(&data_[old * width_], 0, (n - old) * width_);
+  if (width_ > 0 && n > old) std::memset(&data_[old * width_], 0, (n - old) * width_);
 }
 
 void Vector::AppendNull() {
@@ -353,7 +353,7 @@ VectorPtr Vector::Take(const SelectionVector& sel) const {
     for (size_t i = 0; i < n; ++i) {
       uint32_t r = sel[i];
       int64_t len = offsets_[r + 1] - offsets_[r];
-      std::memcpy(out->chars_.data() + pos, chars_.data() + offsets_[r], len);
+      if (len > 0) std::memcpy(out->chars_.data() + pos, chars_.data() + offsets_[r], len);
       pos += len;
       out->offsets_[i + 1] = pos;
     }

@@ -36,6 +36,7 @@ FunctionRegistry& FunctionRegistry::Global() {
     RegisterJsonFunctions(registry);
     RegisterCollectionFunctions(registry);
     RegisterMathFunctions(registry);
+    RegisterWindowFunctions(registry);
   });
   return registry;
 }

@@ -672,11 +672,17 @@ PlanPtr Analyzer::ResolveProject(const PlanPtr& plan_in, const PlanPtr& child_in
       a.qualifier = in.qualifier;
       a.is_event_time = in.is_event_time;
       a.watermark_delay_micros = in.watermark_delay_micros;
-    } else if (resolved[i]->kind == ExprKind::kAlias &&
-               resolved[i]->children[0]->kind == ExprKind::kBoundColumn) {
-      const Attribute& in = child->output[resolved[i]->children[0]->index];
-      a.is_event_time = in.is_event_time;
-      a.watermark_delay_micros = in.watermark_delay_micros;
+    } else {
+      // An alias of an event-time column, or window_time(window), stays event time (Spark keeps
+      // the watermark metadata so that chained stateful operators can use it).
+      ExprPtr base = resolved[i]->kind == ExprKind::kAlias ? resolved[i]->children[0] : resolved[i];
+      if (base->kind == ExprKind::kCall && base->name == "window_time" && !base->children.empty())
+        base = base->children[0];
+      if (base->kind == ExprKind::kBoundColumn) {
+        const Attribute& in = child->output[base->index];
+        a.is_event_time = in.is_event_time;
+        a.watermark_delay_micros = in.watermark_delay_micros;
+      }
     }
     out->output.push_back(a);
     out->exprs.push_back(resolved[i]);

@@ -24,5 +24,6 @@ void RegisterDatetimeFunctions(FunctionRegistry&);
 void RegisterJsonFunctions(FunctionRegistry&);
 void RegisterCollectionFunctions(FunctionRegistry&);
 void RegisterMathFunctions(FunctionRegistry&);
+void RegisterWindowFunctions(FunctionRegistry&);
 
 }  // namespace sluice
