@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "sluice/column.h"
+#include "sluice/group_state.h"
 #include "sluice/row.h"
 #include "sluice/types.h"
 
@@ -24,6 +25,7 @@ class SessionState;
 class DataStreamWriter;
 class DataFrameWriter;
 class GroupedData;
+class KeyValueGroupedData;
 
 class DataFrame {
  public:
@@ -52,6 +54,9 @@ class DataFrame {
   template <typename... Cols>
   GroupedData groupBy(const Column& first, const Cols&... rest) const;
   DataFrame agg(const std::vector<Column>& aggs) const;
+  /// Groups rows by key for arbitrary stateful processing ((flat)mapGroupsWithState). The key given
+  /// to the function is a Row of the key columns; the values are whole input rows.
+  KeyValueGroupedData groupByKey(const std::vector<Column>& keys) const;
   DataFrame join(const DataFrame& other, const Column& on, const std::string& how = "inner") const;
   DataFrame join(const DataFrame& other, const std::vector<std::string>& on,
                  const std::string& how = "inner") const;
@@ -136,6 +141,49 @@ template <typename... Cols>
 GroupedData DataFrame::groupBy(const Column& first, const Cols&... rest) const {
   return groupBy(std::vector<Column>{first, rest...});
 }
+
+/// df.groupByKey(...) (Spark's KeyValueGroupedDataset).
+class KeyValueGroupedData {
+ public:
+  KeyValueGroupedData(DataFrame df, std::vector<Column> keys) : df_(std::move(df)), keys_(std::move(keys)) {}
+
+  /// One output row per call. The query must use the update output mode (as Spark).
+  /// Example: grouped.mapGroupsWithState<int64_t>(fn, ParseSchema("user STRING, n BIGINT"),
+  ///                                              GroupStateTimeout::ProcessingTimeTimeout)
+  template <typename S>
+  DataFrame mapGroupsWithState(
+      std::function<Row(const Row& key, const std::vector<Row>& values, GroupState<S>& state)> fn,
+      const TypePtr& output_schema, GroupStateTimeout timeout = GroupStateTimeout::NoTimeout) const {
+    return Apply(
+        [fn](const Row& k, const std::vector<Row>& v, GroupStateHandle& h) {
+          GroupState<S> s(h);
+          return std::vector<Row>{fn(k, v, s)};
+        },
+        output_schema, "update", timeout, /*is_map=*/true);
+  }
+
+  /// Any number of output rows per call; `output_mode` ("append" or "update") is the function's.
+  template <typename S>
+  DataFrame flatMapGroupsWithState(
+      const std::string& output_mode, GroupStateTimeout timeout,
+      std::function<std::vector<Row>(const Row& key, const std::vector<Row>& values, GroupState<S>& state)> fn,
+      const TypePtr& output_schema) const {
+    return Apply(
+        [fn](const Row& k, const std::vector<Row>& v, GroupStateHandle& h) {
+          GroupState<S> s(h);
+          return fn(k, v, s);
+        },
+        output_schema, output_mode, timeout, /*is_map=*/false);
+  }
+
+ private:
+  DataFrame Apply(std::function<std::vector<Row>(const Row&, const std::vector<Row>&, GroupStateHandle&)> fn,
+                  const TypePtr& output_schema, const std::string& output_mode,
+                  GroupStateTimeout timeout, bool is_map) const;
+
+  DataFrame df_;
+  std::vector<Column> keys_;
+};
 
 /// df.write(): batch output (PySpark's DataFrameWriter).
 class DataFrameWriter {

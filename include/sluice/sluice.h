@@ -7,6 +7,7 @@
 #include "sluice/dataframe.h"
 #include "sluice/exception.h"
 #include "sluice/functions.h"
+#include "sluice/group_state.h"
 #include "sluice/row.h"
 #include "sluice/session.h"
 #include "sluice/streaming.h"

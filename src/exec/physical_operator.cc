@@ -15,6 +15,13 @@ bool PhysicalOperator::NeedsNoDataBatch(int64_t new_watermark_ms) const {
   return false;
 }
 
+bool PhysicalOperator::NeedsTimeoutBatch(int64_t now_ms) const {
+  for (const auto& c : children_) {
+    if (c->NeedsTimeoutBatch(now_ms)) return true;
+  }
+  return false;
+}
+
 std::string PhysicalOperator::TreeString(int indent) const {
   std::string s(indent * 2, ' ');
   s += (indent ? "+- " : "") + Describe() + "\n";

@@ -60,6 +60,8 @@ class PhysicalOperator {
   virtual void CollectStateProgress(std::vector<StateOperatorProgress>* out) const;
   /// Streaming: true if a no-data batch would let this operator evict state or emit rows.
   virtual bool NeedsNoDataBatch(int64_t new_watermark_ms) const;
+  /// Streaming: true if a no-data batch at processing time `now_ms` would fire state timeouts.
+  virtual bool NeedsTimeoutBatch(int64_t now_ms) const;
 
   const TypePtr& schema() const { return schema_; }
   const std::vector<std::unique_ptr<PhysicalOperator>>& children() const { return children_; }

@@ -3,6 +3,7 @@
 #include "exec/deduplicate.h"
 #include "exec/event_time_watermark.h"
 #include "exec/filter.h"
+#include "exec/flat_map_groups_with_state.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
 #include "exec/project.h"
@@ -113,6 +114,15 @@ class Planner {
         std::vector<std::unique_ptr<PhysicalOperator>> kids;
         for (const auto& c : p->children) kids.push_back(Plan(c));
         return std::make_unique<UnionAll>(schema, std::move(kids));
+      }
+      case PlanKind::kFlatMapGroupsWithState: {
+        bool watermark = false;
+        for (const auto& a : p->children[0]->output) watermark |= a.is_event_time;
+        bool streaming = p->is_streaming;
+        int id = streaming ? out_->num_stateful++ : -1;
+        return std::make_unique<FlatMapGroupsWithState>(schema, Plan(p->children[0]), p->group_by,
+                                                        p->column_names, p->group_state, watermark,
+                                                        streaming, id);
       }
       case PlanKind::kWindowExpand:
         return std::make_unique<WindowExpand>(schema, Plan(p->children[0]), p->exprs[0],

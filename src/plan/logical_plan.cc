@@ -138,6 +138,8 @@ std::string NodeLine(const LogicalPlan& p) {
     case PlanKind::kLocalRelation:
       return "LocalRelation " + OutputList(p.output) + ", " + std::to_string(p.local_rows.size()) +
              " row(s)";
+    case PlanKind::kFlatMapGroupsWithState:
+      return "FlatMapGroupsWithState " + ExprList(p.group_by) + " -> " + OutputList(p.output);
     case PlanKind::kWindowExpand:
       return "WindowExpand " + (p.exprs.empty() ? "?" : p.exprs[0]->ToString()) + ", " +
              FormatInterval(p.window_micros) + ", " + FormatInterval(p.slide_micros);

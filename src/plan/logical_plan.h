@@ -37,6 +37,7 @@ enum class PlanKind : uint8_t {
                         // `within_watermark` for dropDuplicatesWithinWatermark
   kSource,              // resolved relation: `source` (batch or streaming), `output`
   kLocalRelation,       // resolved in-memory rows: `local_rows`
+  kFlatMapGroupsWithState,  // resolved: `group_by` keys, `group_state` function; output given
   kWindowExpand,        // resolved: each row of children[0] once per time window containing
                         // `exprs[0]` (window_micros / slide_micros / window_start_micros), with
                         // the window STRUCT<start, end> appended as the last column
@@ -61,6 +62,7 @@ struct Attribute {
 };
 
 class RelationSource;  // src/plan/relation_source.h: a batch or streaming input bound to a plan
+struct GroupStateSpec;  // src/plan/group_state_spec.h
 
 struct LogicalPlan;
 using PlanPtr = std::shared_ptr<LogicalPlan>;
@@ -95,6 +97,7 @@ struct LogicalPlan {
 
   // ---- resolved ----
   std::shared_ptr<RelationSource> source;          // kSource
+  std::shared_ptr<const GroupStateSpec> group_state;  // kFlatMapGroupsWithState
   std::vector<std::vector<Value>> local_rows;      // kLocalRelation
   std::vector<Attribute> output;                   // every resolved node
   bool resolved = false;

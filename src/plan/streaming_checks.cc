@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "plan/group_state_spec.h"
 #include "sluice/exception.h"
 
 namespace sluice {
@@ -83,6 +84,14 @@ void Walk(const PlanPtr& p, OutputMode mode, Shape* shape) {
   for (const auto& c : p->children) Walk(c, mode, shape);
 }
 
+bool HasGroupsWithState(const PlanPtr& p) {
+  if (p->kind == PlanKind::kFlatMapGroupsWithState) return true;
+  for (const auto& c : p->children) {
+    if (HasGroupsWithState(c)) return true;
+  }
+  return false;
+}
+
 bool HasSessionWindow(const PlanPtr& p) {
   if (p->kind == PlanKind::kAggregate && p->is_streaming) {
     for (const auto& k : p->group_by) {
@@ -102,6 +111,45 @@ bool HasStreamingAggregateBelow(const PlanPtr& p) {
     if (HasStreamingAggregateBelow(c)) return true;
   }
   return false;
+}
+
+int CountStreamingAggregates(const PlanPtr& p) {
+  if (!p->is_streaming) return 0;
+  int n = p->kind == PlanKind::kAggregate ? 1 : 0;
+  for (const auto& c : p->children) n += CountStreamingAggregates(c);
+  return n;
+}
+
+// Spark's rules for (flat)mapGroupsWithState against the query's output mode and aggregations.
+void CheckGroupsWithState(const PlanPtr& p, OutputMode mode, int aggs_in_query) {
+  if (p->kind == PlanKind::kFlatMapGroupsWithState && p->is_streaming) {
+    const GroupStateSpec& s = *p->group_state;
+    if (s.is_map) {
+      if (aggs_in_query > 0) Fail("mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset");
+      if (mode != OutputMode::kUpdate) {
+        Fail(fmt::format("mapGroupsWithState is not supported with {} output mode on a streaming "
+                         "DataFrame/Dataset",
+                         OutputModeName(mode)));
+      }
+    } else if (aggs_in_query == 0) {
+      if (s.function_output_mode != mode) {
+        Fail(fmt::format("flatMapGroupsWithState in {} mode is not supported with {} output mode on a "
+                         "streaming DataFrame/Dataset",
+                         s.function_output_mode == OutputMode::kUpdate ? "update" : "append",
+                         OutputModeName(mode)));
+      }
+    } else {
+      if (s.function_output_mode == OutputMode::kUpdate) {
+        Fail("flatMapGroupsWithState in update mode is not supported with aggregation on a streaming "
+             "DataFrame/Dataset");
+      }
+      if (CountStreamingAggregates(p) > 0) {
+        Fail("flatMapGroupsWithState in append mode is not supported after aggregation on a "
+             "streaming DataFrame/Dataset");
+      }
+    }
+  }
+  for (const auto& c : p->children) CheckGroupsWithState(c, mode, aggs_in_query);
 }
 
 void CheckLimits(const PlanPtr& p, OutputMode mode) {
@@ -124,9 +172,15 @@ void CheckStreamingPlan(const PlanPtr& plan, OutputMode mode) {
     Fail("'writeStream' can be called only on streaming Dataset/DataFrame");
   }
   CheckLimits(plan, mode);
+  CheckGroupsWithState(plan, mode, CountStreamingAggregates(plan));
   Shape shape;
   Walk(plan, mode, &shape);
   if (mode == OutputMode::kComplete && shape.aggregations == 0) {
+    if (HasGroupsWithState(plan)) {
+      Fail("Complete output mode not supported when there are no streaming aggregations on "
+           "streaming DataFrames/Datasets ((flat)mapGroupsWithState keeps state but is not an "
+           "aggregation)");
+    }
     Fail("Complete output mode not supported when there are no streaming aggregations on streaming "
          "DataFrames/Datasets");
   }

@@ -191,7 +191,11 @@ void StreamExecution::AwaitIdle() {
   while (true) {
     if (!active_) return;
     if (idle_) {
-      if (processing_time ? clock_->NowMicros() < sleep_until_micros_ : seen_epoch_ >= target) return;
+      // Default trigger: idle once it has looked at the data of the call and at the current clock
+      // time (a clock advance can make a state timeout due).
+      if (processing_time ? clock_->NowMicros() < sleep_until_micros_
+                          : seen_epoch_ >= target && idle_clock_micros_ >= clock_->NowMicros())
+        return;
     }
     cv_.wait_for(l, std::chrono::milliseconds(2));
   }
@@ -250,6 +254,7 @@ void StreamExecution::Run() {
         if (stop_requested_) break;
         idle_ = false;
         seen_epoch_ = data_epoch_;
+        idle_clock_micros_ = clock_->NowMicros();
         status_.is_trigger_active = true;
       }
       session_->WaitTriggersAllowed([this] {
@@ -354,8 +359,9 @@ bool StreamExecution::RunTrigger() {
     if (!has_data) {
       bool enabled = session_->GetConfBool("spark.sql.streaming.noDataMicroBatches.enabled", true);
       bool watermark_moved = inc.watermark_ms > inc.prev_watermark_ms;
-      if (!(enabled && watermark_moved && spec_.trigger.kind() != Trigger::Kind::kOnce &&
-            inc.physical.root->NeedsNoDataBatch(inc.watermark_ms))) {
+      bool needed = (watermark_moved && inc.physical.root->NeedsNoDataBatch(inc.watermark_ms)) ||
+                    inc.physical.root->NeedsTimeoutBatch(clock_->NowMillis());
+      if (!(enabled && needed && spec_.trigger.kind() != Trigger::Kind::kOnce)) {
         return false;
       }
       no_data_batch = true;

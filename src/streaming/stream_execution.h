@@ -93,6 +93,7 @@ class StreamExecution : public std::enable_shared_from_this<StreamExecution> {
   uint64_t data_epoch_ = 0;             // GUARDED_BY(mu_): bumped by NotifyNewData
   uint64_t seen_epoch_ = 0;             // GUARDED_BY(mu_): epoch the thread last looked at
   int64_t sleep_until_micros_ = 0;      // GUARDED_BY(mu_): processing-time trigger's next time
+  int64_t idle_clock_micros_ = 0;       // GUARDED_BY(mu_): clock time the last look started at
   std::optional<std::string> error_;    // GUARDED_BY(mu_)
   std::deque<StreamingQueryProgress> recent_;  // GUARDED_BY(mu_)
   std::vector<StreamingQueryProgress> all_progress_;  // GUARDED_BY(mu_)

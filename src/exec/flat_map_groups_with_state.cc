@@ -1,0 +1,259 @@
+#include "exec/flat_map_groups_with_state.h"
+
+#include <fmt/format.h>
+
+#include "exec/group_hash_table.h"
+#include "expr/evaluator.h"
+#include "sluice/exception.h"
+#include "state/state_store.h"
+
+namespace sluice {
+
+/// The keys of one shuffle partition with their state (bytes) and timeout.
+struct FlatMapGroupsWithState::PartitionState {
+  int64_t loaded_version = -1;
+  std::unique_ptr<GroupHashTable> table;   // key -> group id
+  std::vector<std::optional<std::string>> values;
+  std::vector<int64_t> timeouts;
+};
+
+FlatMapGroupsWithState::FlatMapGroupsWithState(TypePtr schema, std::unique_ptr<PhysicalOperator> child,
+                                               std::vector<ExprPtr> keys, std::vector<std::string> key_names,
+                                               std::shared_ptr<const GroupStateSpec> spec,
+                                               bool watermark_present, bool streaming, int operator_id)
+    : PhysicalOperator(std::move(schema), {}), keys_(std::move(keys)), spec_(std::move(spec)),
+      watermark_present_(watermark_present), streaming_(streaming), operator_id_(operator_id) {
+  children_.push_back(std::move(child));
+  std::vector<StructField> kf, sf;
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    kf.emplace_back(key_names[k], keys_[k]->type);
+    sf.emplace_back(fmt::format("k{}", k), keys_[k]->type);
+  }
+  key_schema_ = DataType::Struct(kf);
+  sf.emplace_back("state", DataType::Binary());
+  sf.emplace_back("timeout_ms", DataType::Long());
+  state_schema_ = DataType::Struct(std::move(sf));
+  progress_.operator_name = "flatMapGroupsWithState";
+}
+
+FlatMapGroupsWithState::~FlatMapGroupsWithState() = default;
+
+namespace {
+
+// A value converted to the output column's type when the function returned another type.
+Value Conform(const Value& v, const TypePtr& type, const EvalContext& ctx) {
+  if (v.is_null() || v.type()->Equals(*type)) return v;
+  auto vec = Vector::MakeConstant(v, 1);
+  return CastVector(vec, type, ctx)->GetValue(0);
+}
+
+}  // namespace
+
+RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::vector<RecordBatchPtr>& rows,
+                                                        ExecContext& ctx) {
+  std::vector<TypePtr> key_types;
+  for (const auto& k : keys_) key_types.push_back(k->type);
+  std::unique_ptr<PartitionState> local;
+  PartitionState* st;
+  int64_t version = streaming_ ? ctx.stream->batch_id : 0;
+  if (streaming_) {
+    auto& s = states_[part];
+    if (!s || s->loaded_version != version) {
+      s = std::make_unique<PartitionState>();
+      s->table = std::make_unique<GroupHashTable>(key_types);
+      RecordBatchPtr saved = ctx.stream->state->Load(operator_id_, static_cast<int>(part), version, state_schema_);
+      std::vector<VectorPtr> kc(saved->columns().begin(), saved->columns().begin() + keys_.size());
+      std::vector<uint32_t> g;
+      s->table->FindOrInsert(kc, saved->num_rows(), &g);
+      s->values.assign(s->table->size(), std::nullopt);
+      s->timeouts.assign(s->table->size(), GroupStateHandle::kNoTimestamp);
+      const Vector& sv = *saved->column(keys_.size());
+      const Vector& tv = *saved->column(keys_.size() + 1);
+      for (size_t i = 0; i < saved->num_rows(); ++i) {
+        s->values[g[i]] = std::string(sv.GetString(i));
+        s->timeouts[g[i]] = tv.Get<int64_t>(i);
+      }
+    }
+    st = s.get();
+  } else {
+    local = std::make_unique<PartitionState>();
+    local->table = std::make_unique<GroupHashTable>(key_types);
+    st = local.get();
+  }
+  // Group the batch's rows by key, keys in order of first appearance.
+  std::vector<std::vector<Row>> values_of;  // by group id
+  std::vector<uint32_t> groups_with_data;
+  size_t before = st->table->size();
+  for (const auto& chunk : rows) {
+    std::vector<VectorPtr> kc;
+    for (const auto& k : keys_) kc.push_back(Evaluate(*k, *chunk, ctx.eval));
+    std::vector<uint32_t> g;
+    st->table->FindOrInsert(kc, chunk->num_rows(), &g);
+    if (values_of.size() < st->table->size()) values_of.resize(st->table->size());
+    for (size_t i = 0; i < chunk->num_rows(); ++i) {
+      if (values_of[g[i]].empty()) groups_with_data.push_back(g[i]);
+      values_of[g[i]].emplace_back(chunk->schema(), chunk->GetRow(i));
+    }
+  }
+  st->values.resize(st->table->size(), std::nullopt);
+  st->timeouts.resize(st->table->size(), GroupStateHandle::kNoTimestamp);
+  (void)before;
+
+  int64_t batch_time_ms = ctx.eval.current_timestamp_micros / 1000;
+  int64_t watermark_ms = streaming_ ? ctx.stream->watermark_for_eviction_ms : 0;
+  std::vector<std::vector<Value>> out_rows;
+  bool changed = false;
+  int64_t updated = 0, removed = 0;
+  const auto& out_fields = schema_->fields();
+  auto call = [&](uint32_t g, const std::vector<Row>& values, bool timed_out) {
+    GroupStateHandle h(st->values[g], batch_time_ms, watermark_ms, spec_->timeout, timed_out,
+                       watermark_present_);
+    std::vector<Value> key_vals;
+    for (const auto& kv : st->table->keys()) key_vals.push_back(kv->GetValue(g));
+    Row key(key_schema_, std::move(key_vals));
+    std::vector<Row> produced = spec_->fn(key, values, h);
+    for (const auto& r : produced) {
+      if (r.size() != out_fields.size()) {
+        throw ExecutionError(fmt::format(
+            "[map|flatMap]GroupsWithState function returned a row of {} values; the output schema "
+            "has {} columns",
+            r.size(), out_fields.size()));
+      }
+      std::vector<Value> vals;
+      for (size_t c = 0; c < r.size(); ++c) vals.push_back(Conform(r[c], out_fields[c].type, ctx.eval));
+      out_rows.push_back(std::move(vals));
+    }
+    int64_t prev_timeout = st->timeouts[g];
+    int64_t new_timeout = h.timeout_timestamp_ms();
+    if (h.removed() && new_timeout == GroupStateHandle::kNoTimestamp) {
+      if (st->values[g] || prev_timeout != GroupStateHandle::kNoTimestamp) {
+        ++removed;
+        changed = true;
+      }
+      st->values[g].reset();
+      st->timeouts[g] = GroupStateHandle::kNoTimestamp;
+    } else if (h.updated() || h.removed() || new_timeout != prev_timeout) {
+      st->values[g] = h.exists() ? std::optional<std::string>(h.bytes()) : std::nullopt;
+      st->timeouts[g] = new_timeout;
+      ++updated;
+      changed = true;
+    }
+  };
+  for (uint32_t g : groups_with_data) call(g, values_of[g], false);
+  // Timeouts of keys without new rows.
+  if (streaming_ && spec_->timeout != GroupStateTimeout::NoTimeout) {
+    int64_t threshold = spec_->timeout == GroupStateTimeout::ProcessingTimeTimeout ? batch_time_ms : watermark_ms;
+    std::vector<uint8_t> had_data(st->table->size(), 0);
+    for (uint32_t g : groups_with_data) had_data[g] = 1;
+    for (uint32_t g = 0; g < st->table->size(); ++g) {
+      if (had_data[g]) continue;
+      int64_t t = st->timeouts[g];
+      if (t != GroupStateHandle::kNoTimestamp && t < threshold && (st->values[g] || t >= 0)) {
+        call(g, {}, true);
+      }
+    }
+  }
+  RecordBatchPtr out = RecordBatch::FromRows(schema_, out_rows);
+  if (streaming_) {
+    SelectionVector live;
+    for (uint32_t g = 0; g < st->table->size(); ++g) {
+      if (st->values[g] || st->timeouts[g] != GroupStateHandle::kNoTimestamp) live.push_back(g);
+    }
+    if (changed) {
+      std::vector<VectorPtr> cols;
+      for (const auto& k : st->table->keys()) cols.push_back(k->Take(live));
+      auto sv = std::make_shared<Vector>(DataType::Binary());
+      auto tv = std::make_shared<Vector>(DataType::Long());
+      for (uint32_t g : live) {
+        if (st->values[g]) sv->AppendString(*st->values[g]);
+        else sv->AppendNull();
+        tv->Append<int64_t>(st->timeouts[g]);
+      }
+      cols.push_back(sv);
+      cols.push_back(tv);
+      ctx.stream->state->Commit(operator_id_, static_cast<int>(part), version + 1,
+                                *RecordBatch::Make(state_schema_, std::move(cols), live.size()));
+    }
+    st->loaded_version = version + 1;
+    std::lock_guard<std::mutex> l(mu_);
+    progress_.num_rows_total += static_cast<int64_t>(live.size());
+    progress_.num_rows_updated += updated;
+    progress_.num_rows_removed += removed;
+    for (uint32_t g : live) {
+      if (st->timeouts[g] != GroupStateHandle::kNoTimestamp) min_timeout_ms_ = std::min(min_timeout_ms_, st->timeouts[g]);
+    }
+  }
+  return out;
+}
+
+std::vector<Partition> FlatMapGroupsWithState::Execute(ExecContext& ctx) {
+  auto input = children_[0]->Execute(ctx);
+  size_t nparts = static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
+  std::vector<std::vector<RecordBatchPtr>> by_part(nparts);
+  for (const auto& p : input) {
+    for (const auto& c : p) {
+      std::vector<VectorPtr> kc;
+      for (const auto& k : keys_) kc.push_back(Evaluate(*k, *c, ctx.eval));
+      std::vector<SelectionVector> sels(nparts);
+      for (size_t i = 0; i < c->num_rows(); ++i) {
+        uint64_t h = 0x9e3779b97f4a7c15ULL;
+        for (const auto& k : kc) h = k->HashRow(i, h);
+        sels[(h >> 17) % nparts].push_back(static_cast<uint32_t>(i));
+      }
+      for (size_t q = 0; q < nparts; ++q) {
+        if (!sels[q].empty()) by_part[q].push_back(c->Take(sels[q]));
+      }
+    }
+  }
+  if (streaming_) {
+    if (states_.size() != nparts) states_.resize(nparts);
+    std::lock_guard<std::mutex> l(mu_);
+    progress_ = StateOperatorProgress{};
+    progress_.operator_name = "flatMapGroupsWithState";
+    progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);
+    progress_.num_state_store_instances = static_cast<int64_t>(nparts);
+    min_timeout_ms_ = INT64_MAX;
+    last_eviction_watermark_ms_ = ctx.stream->watermark_for_eviction_ms;
+  }
+  std::vector<Partition> out(nparts);
+  ParallelFor(ctx.pool, nparts, [&](size_t q) {
+    if (!streaming_ && by_part[q].empty()) return;
+    auto r = ProcessPartition(q, by_part[q], ctx);
+    if (r->num_rows()) out[q].push_back(r);
+  });
+  return out;
+}
+
+std::string FlatMapGroupsWithState::Describe() const {
+  std::string s = spec_->is_map ? "MapGroupsWithState" : "FlatMapGroupsWithState";
+  return fmt::format("{} keys=[{}] timeout={}", s, keys_.size(),
+                     spec_->timeout == GroupStateTimeout::NoTimeout               ? "NoTimeout"
+                     : spec_->timeout == GroupStateTimeout::ProcessingTimeTimeout ? "ProcessingTimeTimeout"
+                                                                                  : "EventTimeTimeout");
+}
+
+void FlatMapGroupsWithState::CollectStateProgress(std::vector<StateOperatorProgress>* out) const {
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    out->push_back(progress_);
+  }
+  PhysicalOperator::CollectStateProgress(out);
+}
+
+bool FlatMapGroupsWithState::NeedsNoDataBatch(int64_t new_watermark_ms) const {
+  if (streaming_ && spec_->timeout == GroupStateTimeout::EventTimeTimeout) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (new_watermark_ms > last_eviction_watermark_ms_) return true;
+  }
+  return PhysicalOperator::NeedsNoDataBatch(new_watermark_ms);
+}
+
+bool FlatMapGroupsWithState::NeedsTimeoutBatch(int64_t now_ms) const {
+  if (streaming_ && spec_->timeout == GroupStateTimeout::ProcessingTimeTimeout) {
+    std::lock_guard<std::mutex> l(mu_);
+    if (min_timeout_ms_ != INT64_MAX && min_timeout_ms_ < now_ms) return true;
+  }
+  return PhysicalOperator::NeedsTimeoutBatch(now_ms);
+}
+
+}  // namespace sluice
