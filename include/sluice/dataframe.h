@@ -198,6 +198,7 @@ class DataFrameWriter {
   DataFrameWriter& partitionBy(const std::vector<std::string>& cols);
   void save(const std::string& path);
   void json(const std::string& path) { format("json").save(path); }
+  void parquet(const std::string& path) { format("parquet").save(path); }
   void csv(const std::string& path) { format("csv").save(path); }
   void text(const std::string& path) { format("text").save(path); }
 

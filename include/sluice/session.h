@@ -52,6 +52,7 @@ class DataFrameReader {
   DataFrame load(const std::string& path);
   DataFrame load();
   DataFrame json(const std::string& path) { return format("json").load(path); }
+  DataFrame parquet(const std::string& path) { return format("parquet").load(path); }
   DataFrame csv(const std::string& path) { return format("csv").load(path); }
   DataFrame text(const std::string& path) { return format("text").load(path); }
   DataFrame table(const std::string& name) const;

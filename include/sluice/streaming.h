@@ -181,6 +181,7 @@ class DataStreamReader {
   DataFrame load() const;
   DataFrame load(const std::string& path);
   DataFrame json(const std::string& path) { return format("json").load(path); }
+  DataFrame parquet(const std::string& path) { return format("parquet").load(path); }
   DataFrame csv(const std::string& path) { return format("csv").load(path); }
   DataFrame text(const std::string& path) { return format("text").load(path); }
   /// A streaming read of a table; memory-sink and temp-view names resolve here.

@@ -3,6 +3,7 @@
 #include "api/query_execution.h"
 #include "api/session_state.h"
 #include "connectors/file/file_sink.h"
+#include "connectors/kafka/kafka_sink.h"
 #include "exec/physical_planner.h"
 #include "plan/logical_plan.h"
 #include "sluice/dataframe.h"
@@ -43,6 +44,7 @@ void DataFrameWriter::save(const std::string& path) {
   for (auto& p : parts) {
     for (auto& b : p) b = RecordBatch::Make(schema, b->columns(), b->num_rows());
   }
+  if (format_ == "kafka") return WriteKafka(options_, mode_, schema, parts);  // `path` unused
   WriteFiles(session, format_, path, mode_, options_, partition_by_, schema, parts);
 }
 

@@ -5,6 +5,7 @@
 #include "api/session_catalog.h"
 #include "api/session_state.h"
 #include "connectors/file/file_relation.h"
+#include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_stream.h"
 #include "plan/logical_plan.h"
 #include "sluice/exception.h"
@@ -56,6 +57,7 @@ DataFrame DataFrameReader::load(const std::string& path) {
   return DataFrame(session_, MakeFileRelationPlan(*session_, format_, path, options_, schema_, false));
 }
 DataFrame DataFrameReader::load() {
+  if (format_ == "kafka") return DataFrame(session_, MakeKafkaPlan(*session_, options_, /*streaming=*/false));
   auto it = options_.find("path");
   if (it == options_.end()) {
     throw AnalysisError("[UNABLE_TO_INFER_SCHEMA] 'path' is not specified for load()");

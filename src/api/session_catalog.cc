@@ -4,6 +4,7 @@
 
 #include "api/session_state.h"
 #include "connectors/file/file_relation.h"
+#include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/batch_relation.h"
 #include "connectors/memory/memory_sink.h"
 #include "plan/analyzer.h"
@@ -28,6 +29,7 @@ PlanPtr SessionCatalog::ResolvePathTable(const std::string& format, const std::s
 
 PlanPtr SessionCatalog::ResolveTableFunction(const std::string& name,
                                              const std::vector<ExprPtr>& args) const {
+  if (name == "read_kafka") return MakeReadKafkaPlan(session_, args);
   throw AnalysisError(fmt::format(
       "[UNRESOLVABLE_TABLE_VALUED_FUNCTION] Could not resolve `{}` to a table-valued function.",
       name));

@@ -9,6 +9,8 @@
 #include "connectors/file/file_relation.h"
 #include "connectors/file/file_sink.h"
 #include "connectors/foreach_sink.h"
+#include "connectors/kafka/kafka_sink.h"
+#include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
 #include "connectors/rate/rate_source.h"
 #include "platform/file_system.h"
@@ -65,6 +67,10 @@ DataFrame DataStreamReader::load() const {
   if (fmt_name == "rate" || fmt_name == "rate-micro-batch") {
     if (schema_) throw AnalysisError(fmt::format("The {} source does not support a user-specified schema.", fmt_name));
     return DataFrame(session_, MakeRatePlan(*session_, fmt_name, options_));
+  }
+  if (fmt_name == "kafka") {
+    if (schema_) throw AnalysisError("Kafka source has a fixed schema and cannot be set with a custom one");
+    return DataFrame(session_, MakeKafkaPlan(*session_, options_, /*streaming=*/true));
   }
   auto it = options_.find("path");
   if (it == options_.end()) {
@@ -190,7 +196,9 @@ StreamingQuery DataStreamWriter::start() {
     spec.sink = std::make_shared<ForeachSink>(foreach_writer_);
   } else if (fmt_name == "noop") {
     spec.sink = std::make_shared<NoopSink>();
-  } else if (fmt_name == "json" || fmt_name == "csv" || fmt_name == "text") {
+  } else if (fmt_name == "kafka") {
+    spec.sink = MakeKafkaSink(options_, spec.plan->Schema(), spec.checkpoint_location);
+  } else if (fmt_name == "json" || fmt_name == "csv" || fmt_name == "text" || fmt_name == "parquet") {
     auto it = options_.find("path");
     if (it == options_.end()) throw AnalysisError("'path' is not specified");
     if (spec.output_mode != OutputMode::kAppend) {

@@ -47,10 +47,13 @@ Generated GenerateInput(const fs::path& dir, int files, int per_file) {
         continue;
       }
       int64_t t = base + f * 60 + i * 60 / per_file;
-      bool late = r % 53 == 0;
-      if (late) {
-        t -= 3600;
+      // A few events arrive 30 minutes late (beyond the 10-minute watermark: dropped by the
+      // windowed query) and some 5 minutes late (within it: still counted).
+      if (r % 53 == 0) {
+        t -= 1800;
         ++g.late;
+      } else if (r % 41 == 0) {
+        t -= 300;
       }
       double amount = (r % 2 == 0) ? static_cast<double>((r >> 8) % 50000) / 100.0 : 0.0;
       std::time_t tt = static_cast<std::time_t>(t);
@@ -82,7 +85,7 @@ class ProgressPrinter : public StreamingQueryListener {
 
 int RunDemoCommand(const std::vector<std::string>& args) {
   fs::path root = "sluice-demo";
-  int files = 8, per_file = 5000;
+  int files = 24, per_file = 2000;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
       std::cout << kUsage;
@@ -104,7 +107,7 @@ int RunDemoCommand(const std::vector<std::string>& args) {
     fs::remove_all(root);
     root = fs::absolute(root);
     Generated g = GenerateInput(root / "input", files, per_file);
-    std::cout << fmt::format("Generated {} events in {} files under {} ({} malformed, {} late)\n",
+    std::cout << fmt::format("Generated {} events in {} files under {} ({} malformed, {} 30 minutes late)\n",
                              g.valid + g.malformed, files, (root / "input").string(), g.malformed,
                              g.late);
 
@@ -159,19 +162,21 @@ int RunDemoCommand(const std::vector<std::string>& args) {
                               .option("checkpointLocation", (root / "checkpoints/clean_events").string())
                               .trigger(Trigger::AvailableNow())
                               .start((root / "clean_events").string());
-    // Windowed aggregation with a watermark (append mode): a window is written once, after the
-    // watermark passes its end; events more than 2 minutes late for a closed window are dropped
-    // and counted in the progress (stateOperators.numRowsDroppedByWatermark).
-    DataFrame per_minute = clean.withWatermark("ts", "2 minutes")
-                               .groupBy({window(col("ts"), "1 minute"), col("page")})
-                               .agg({count("*").alias("events"), sum("amount").alias("revenue")});
-    StreamingQuery windows = per_minute.writeStream()
+    // The seed's windowed aggregation (append mode): 5-minute windows sliding every minute per
+    // event type, with a 10-minute watermark. A window is written once, after the watermark passes
+    // its end; events too late for a closed window are dropped and counted in the progress
+    // (stateOperators.numRowsDroppedByWatermark).
+    DataFrame per_window = clean.withWatermark("ts", "10 minutes")
+                               .groupBy({window(col("ts"), "5 minutes", "1 minute"), col("action")})
+                               .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
+                                     avg("amount").alias("avg_amount"), max(col("ts")).alias("latest_event")});
+    StreamingQuery windows = per_window.writeStream()
                                  .format("json")
-                                 .queryName("page_minutes")
+                                 .queryName("action_windows")
                                  .outputMode("append")
-                                 .option("checkpointLocation", (root / "checkpoints/page_minutes").string())
+                                 .option("checkpointLocation", (root / "checkpoints/action_windows").string())
                                  .trigger(Trigger::AvailableNow())
-                                 .start((root / "page_minutes").string());
+                                 .start((root / "action_windows").string());
     main.awaitTermination();
     dead.awaitTermination();
     windows.awaitTermination();
@@ -191,11 +196,11 @@ int RunDemoCommand(const std::vector<std::string>& args) {
                              "  dead letters      {}  -> {}\n"
                              "  filtered (no user or timestamp)  {}\n"
                              "  late events dropped by the watermark (windowed counts)  {}\n"
-                             "  closed 1-minute windows written  {}  -> {}\n",
+                             "  closed 5-minute windows (sliding 1 minute) written  {}  -> {}\n",
                              g.valid + g.malformed, n_out, (root / "clean_events").string(), n_dead,
                              (root / "dead_letters").string(), dropped, late_dropped,
-                             spark.read().format("json").load((root / "page_minutes").string()).count(),
-                             (root / "page_minutes").string());
+                             spark.read().format("json").load((root / "action_windows").string()).count(),
+                             (root / "action_windows").string());
     std::cout << "\nEvents by action and amount category (batch SQL over the sink's output):\n";
     spark.sql("SELECT action, amount_category, count(*) AS events, round(sum(amount), 2) AS total "
               "FROM clean_events GROUP BY action, amount_category ORDER BY action, amount_category")

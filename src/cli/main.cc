@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "cli/demo_command.h"
+#include "cli/kafka_dev_command.h"
 #include "cli/scenario_command.h"
 #include "cli/sql_command.h"
 
@@ -19,6 +20,7 @@ const char* kUsage =
     "  sql        run SQL statements (batch) and print the last result\n"
     "  scenario   run streaming scenario files (.stest)\n"
     "  demo       run the demo pipeline on generated click events\n"
+    "  kafka-dev  run a loopback Kafka (librdkafka mock) cluster for development and tests\n"
     "\n"
     "Run 'sluice <command> --help' for the options of a command.\n";
 
@@ -39,6 +41,7 @@ int main(int argc, char** argv) {
   if (cmd == "sql") return sluice::RunSqlCommand(args);
   if (cmd == "scenario") return sluice::RunScenarioCommand(args);
   if (cmd == "demo") return sluice::RunDemoCommand(args);
+  if (cmd == "kafka-dev") return sluice::RunKafkaDevCommand(args);
   std::cerr << "sluice: unknown command '" << cmd << "'\n\n" << kUsage;
   return 2;
 }

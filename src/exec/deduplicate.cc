@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include "exec/group_hash_table.h"
+#include "state/row_codec.h"
+#include "state/state_schema.h"
 #include "state/state_store.h"
 
 namespace sluice {
@@ -24,8 +26,23 @@ Deduplicate::Deduplicate(std::unique_ptr<PhysicalOperator> child, DeduplicateSpe
     fields.emplace_back(fmt::format("k{}", k), child->schema()->fields()[spec_.key_columns[k]].type);
   fields.emplace_back("time_ms", DataType::Long());
   state_schema_ = DataType::Struct(std::move(fields));
+  key_schema_ = DataType::Struct(std::vector<StructField>(state_schema_->fields().begin(),
+                                                          state_schema_->fields().end() - 1));
   children_.push_back(std::move(child));
   progress_.operator_name = "dedupe";
+}
+
+std::optional<StateSchemaInfo> Deduplicate::StateSchema() const {
+  if (!streaming_) return std::nullopt;
+  StateSchemaInfo info;
+  info.op = operator_id_;
+  info.operator_name = "dedupe";
+  std::vector<StructField> keys;
+  for (int c : spec_.key_columns) keys.emplace_back(schema_->fields()[c].name, schema_->fields()[c].type);
+  info.key_schema = DataType::Struct(std::move(keys));
+  info.value_schema = DataType::Struct({StructField(spec_.within_watermark ? "expiresAtMs" : "eventTimeMs",
+                                                    DataType::Long())});
+  return info;
 }
 
 Deduplicate::~Deduplicate() = default;
@@ -43,7 +60,8 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
     if (!s || s->loaded_version != version) {
       s = std::make_unique<PartitionState>();
       s->table = std::make_unique<GroupHashTable>(key_types);
-      RecordBatchPtr saved = ctx.stream->state->Load(operator_id_, static_cast<int>(part), version, state_schema_);
+      RecordBatchPtr saved = ctx.stream->state->LoadAll(operator_id_, static_cast<int>(part), version,
+                                                        state_schema_, spec_.key_columns.size());
       std::vector<VectorPtr> keys(saved->columns().begin(), saved->columns().end() - 1);
       std::vector<uint32_t> g;
       s->table->FindOrInsert(keys, saved->num_rows(), &g);
@@ -62,6 +80,8 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
   int64_t late_wm = streaming_ && ctx.stream->batch_id > 0 ? ctx.stream->watermark_for_late_rows_ms : INT64_MIN;
   std::vector<RecordBatchPtr> out;
   bool changed = false;
+  SelectionVector upserted;  // groups inserted (or re-inserted) in this batch
+  SelectionVector evicted;   // groups evicted in this batch
   for (const auto& chunk : rows) {
     size_t n = chunk->num_rows();
     std::vector<VectorPtr> keys;
@@ -86,6 +106,7 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
         st->live[found] = 1;
         ++st->num_live;
         st->time_ms[found] = spec_.within_watermark ? t_ms + spec_.delay_micros / 1000 : t_ms;
+        upserted.push_back(static_cast<uint32_t>(found));
       } else {
         SelectionVector sel = {static_cast<uint32_t>(i)};
         std::vector<VectorPtr> k1;
@@ -94,6 +115,7 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
         st->time_ms.push_back(spec_.within_watermark ? t_ms + spec_.delay_micros / 1000 : t_ms);
         st->live.push_back(1);
         ++st->num_live;
+        upserted.push_back(g[0]);
       }
       ++*updated;
       changed = true;
@@ -112,25 +134,38 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
           --st->num_live;
           ++*removed;
           changed = true;
+          evicted.push_back(static_cast<uint32_t>(gi));
         }
       }
     }
+    std::map<std::string, int64_t> store_metrics;
     if (changed) {
-      SelectionVector live;
-      for (size_t gi = 0; gi < st->live.size(); ++gi) {
-        if (st->live[gi]) live.push_back(static_cast<uint32_t>(gi));
+      // Persist only this batch's changes: keys first seen (and not evicted at once), keys evicted.
+      SelectionVector up;
+      for (uint32_t gi : upserted) {
+        if (st->live[gi]) up.push_back(gi);
       }
       std::vector<VectorPtr> cols;
-      for (const auto& k : st->table->keys()) cols.push_back(k->Take(live));
+      for (const auto& k : st->table->keys()) cols.push_back(k->Take(up));
       auto t = std::make_shared<Vector>(DataType::Long());
-      for (uint32_t gi : live) t->Append<int64_t>(st->time_ms[gi]);
+      for (uint32_t gi : up) t->Append<int64_t>(st->time_ms[gi]);
       cols.push_back(t);
-      ctx.stream->state->Commit(operator_id_, static_cast<int>(part), version + 1,
-                                *RecordBatch::Make(state_schema_, std::move(cols), live.size()));
+      std::vector<VectorPtr> removed_cols;
+      for (const auto& k : st->table->keys()) removed_cols.push_back(k->Take(evicted));
+      store_metrics = ctx.stream->state->Commit(
+          operator_id_, static_cast<int>(part), version + 1,
+          *RecordBatch::Make(state_schema_, std::move(cols), up.size()),
+          *RecordBatch::Make(key_schema_, std::move(removed_cols), evicted.size()));
     }
     st->loaded_version = version + 1;
+    int64_t bytes = static_cast<int64_t>(st->time_ms.size() * (sizeof(int64_t) + 1));
+    for (const auto& k : st->table->keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
     std::lock_guard<std::mutex> l(mu_);
     progress_.num_rows_total += static_cast<int64_t>(st->num_live);
+    progress_.memory_used_bytes += bytes;
+    if (std::string_view(ctx.stream->state->Name()) == "hdfs")
+      progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += bytes;
+    for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
   }
   if (out.empty()) return RecordBatch::Empty(schema_);
   return RecordBatch::Concat(schema_, out);

@@ -6,9 +6,11 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 
 #include "exec/physical_operator.h"
 #include "sluice/streaming.h"
+#include "state/state_schema.h"
 
 namespace sluice {
 
@@ -30,6 +32,8 @@ class Deduplicate : public PhysicalOperator {
   std::string Describe() const override;
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
+  /// Streaming: what the operator keeps in its state stores (nullopt for batch queries).
+  std::optional<StateSchemaInfo> StateSchema() const;
 
  private:
   struct PartitionState;
@@ -41,6 +45,7 @@ class Deduplicate : public PhysicalOperator {
   bool streaming_;
   int operator_id_;
   TypePtr state_schema_;  // [keys..., expiry_or_event_time_ms]
+  TypePtr key_schema_;    // [keys...]
   std::vector<std::unique_ptr<PartitionState>> states_;
   mutable std::mutex mu_;
   StateOperatorProgress progress_;   // GUARDED_BY(mu_)

@@ -8,6 +8,8 @@
 #include "exec/group_hash_table.h"
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
+#include "state/row_codec.h"
+#include "state/state_schema.h"
 #include "state/state_store.h"
 
 namespace sluice {
@@ -57,7 +59,32 @@ HashAggregate::HashAggregate(TypePtr schema, std::unique_ptr<PhysicalOperator> c
       fields.emplace_back(fmt::format("a{}_{}", a, s), types[s]);
   }
   state_schema_ = DataType::Struct(std::move(fields));
+  key_schema_ = DataType::Struct(std::vector<StructField>(state_schema_->fields().begin(),
+                                                          state_schema_->fields().begin() + key_types_.size()));
+  for (size_t f = key_types_.size(); f < state_schema_->fields().size(); ++f) {
+    int w = state_schema_->fields()[f].type->FixedWidth();
+    value_row_bytes_ += w > 0 ? static_cast<size_t>(w) : 16;
+  }
   progress_.operator_name = "stateStoreSave";
+}
+
+std::optional<StateSchemaInfo> HashAggregate::StateSchema() const {
+  if (!streaming_) return std::nullopt;
+  StateSchemaInfo info;
+  info.op = operator_id_;
+  info.operator_name = "stateStoreSave";
+  std::vector<StructField> keys, values;
+  for (size_t k = 0; k < spec_.keys.size(); ++k) keys.emplace_back(spec_.keys[k]->ToSql(), key_types_[k]);
+  EvalContext ctx;
+  for (size_t a = 0; a < spec_.aggregate_calls.size(); ++a) {
+    auto types = MakeAccumulator(*spec_.aggregate_calls[a], ctx)->StateTypes();
+    std::string name = spec_.aggregate_calls[a]->ToSql();
+    for (size_t s = 0; s < types.size(); ++s)
+      values.emplace_back(types.size() == 1 ? name : fmt::format("{}.{}", name, s), types[s]);
+  }
+  info.key_schema = DataType::Struct(std::move(keys));
+  info.value_schema = DataType::Struct(std::move(values));
+  return info;
 }
 
 HashAggregate::~HashAggregate() = default;
@@ -182,7 +209,8 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     st = std::make_unique<PartitionState>();
     st->table = std::make_unique<GroupHashTable>(key_types_);
     st->accs = new_accs();
-    RecordBatchPtr saved = sb.state->Load(operator_id_, static_cast<int>(part), version, state_schema_);
+    RecordBatchPtr saved =
+        sb.state->LoadAll(operator_id_, static_cast<int>(part), version, state_schema_, nk);
     std::vector<uint32_t> groups;
     if (saved->num_rows()) merge_rows(*st->table, st->accs, *saved, &groups);
     st->live.assign(st->table->size(), 1);
@@ -243,21 +271,36 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     --st->num_live;
   }
   bool changed = num_updated > 0 || !evicted.empty();
-  // Compact the state when evicted groups dominate; then persist.
-  SelectionVector live_sel;
-  for (size_t g = 0; g < ng; ++g) {
-    if (st->live[g]) live_sel.push_back(static_cast<uint32_t>(g));
-  }
+  // Persist only this batch's changes: groups updated and still live (upserts), groups evicted
+  // (removals). The store is touched once per changed group, not per input row.
+  std::map<std::string, int64_t> store_metrics;
   if (changed) {
-    std::vector<VectorPtr> cols;
-    for (size_t k = 0; k < nk; ++k) cols.push_back(st->table->keys()[k]->Take(live_sel));
-    for (auto& acc : st->accs) {
-      for (auto& s : acc->SaveState(ng, &live_sel)) cols.push_back(s);
+    SelectionVector upsert_sel;
+    for (size_t g = 0; g < ng; ++g) {
+      if (touched[g] && st->live[g]) upsert_sel.push_back(static_cast<uint32_t>(g));
     }
-    auto rows = RecordBatch::Make(state_schema_, std::move(cols), live_sel.size());
-    sb.state->Commit(operator_id_, static_cast<int>(part), version + 1, *rows);
-    if (live_sel.size() * 2 < ng) {
-      // Rebuild the in-memory table without evicted groups.
+    std::vector<VectorPtr> cols;
+    for (size_t k = 0; k < nk; ++k) cols.push_back(st->table->keys()[k]->Take(upsert_sel));
+    for (auto& acc : st->accs) {
+      for (auto& s : acc->SaveState(ng, &upsert_sel)) cols.push_back(s);
+    }
+    auto upserts = RecordBatch::Make(state_schema_, std::move(cols), upsert_sel.size());
+    std::vector<VectorPtr> removed_cols;
+    for (size_t k = 0; k < nk; ++k) removed_cols.push_back(st->table->keys()[k]->Take(evicted));
+    auto removed = RecordBatch::Make(key_schema_, std::move(removed_cols), evicted.size());
+    store_metrics = sb.state->Commit(operator_id_, static_cast<int>(part), version + 1, *upserts, *removed);
+    if (st->num_live * 2 < ng) {
+      // Compact: rebuild the in-memory table without evicted groups.
+      SelectionVector live_sel;
+      for (size_t g = 0; g < ng; ++g) {
+        if (st->live[g]) live_sel.push_back(static_cast<uint32_t>(g));
+      }
+      std::vector<VectorPtr> live_cols;
+      for (size_t k = 0; k < nk; ++k) live_cols.push_back(st->table->keys()[k]->Take(live_sel));
+      for (auto& acc : st->accs) {
+        for (auto& s : acc->SaveState(ng, &live_sel)) live_cols.push_back(s);
+      }
+      auto rows = RecordBatch::Make(state_schema_, std::move(live_cols), live_sel.size());
       st->table = std::make_unique<GroupHashTable>(key_types_);
       st->accs = new_accs();
       std::vector<uint32_t> g2;
@@ -275,6 +318,13 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     progress_.num_rows_removed += static_cast<int64_t>(evicted.size());
     progress_.all_updates_time_ms += t1 - t0;
     progress_.commit_time_ms += t2 - t1;
+    int64_t bytes = 0;
+    for (const auto& k : st->table->keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
+    bytes += static_cast<int64_t>(st->table->size() * value_row_bytes_);
+    progress_.memory_used_bytes += bytes;
+    if (std::string_view(sb.state->Name()) == "hdfs")
+      progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += bytes;
+    for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
   }
   return out;
 }
@@ -282,7 +332,9 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
 std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
   auto input = children_[0]->Execute(ctx);
   int64_t dropped = 0;
-  if (streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0) {
+  // Late rows are dropped in append and update modes only: complete mode keeps every group.
+  if (streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0 &&
+      ctx.stream->output_mode != static_cast<int>(OutputMode::kComplete)) {
     std::mutex m;
     input = MapChunks(ctx, input, [&](const RecordBatchPtr& c) {
       int64_t d = 0;

@@ -11,10 +11,12 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 
 #include "exec/physical_operator.h"
 #include "expr/expression.h"
 #include "sluice/streaming.h"
+#include "state/state_schema.h"
 
 namespace sluice {
 
@@ -37,6 +39,8 @@ class HashAggregate : public PhysicalOperator {
   std::string Describe() const override;
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
+  /// Streaming: what the operator keeps in its state stores (nullopt for batch queries).
+  std::optional<StateSchemaInfo> StateSchema() const;
 
  private:
   struct PartitionState;
@@ -53,7 +57,9 @@ class HashAggregate : public PhysicalOperator {
   AggregateSpec spec_;
   bool streaming_;
   int operator_id_;
-  TypePtr state_schema_;
+  TypePtr state_schema_;  // store rows: [keys..., accumulator states...]
+  TypePtr key_schema_;    // [keys...]
+  size_t value_row_bytes_ = 0;  // estimated bytes of one group's accumulator states
   std::vector<TypePtr> key_types_;
 
   mutable std::mutex mu_;

@@ -3,6 +3,7 @@
 #include "exec/deduplicate.h"
 #include "exec/event_time_watermark.h"
 #include "exec/filter.h"
+#include "exec/filter_project.h"
 #include "exec/flat_map_groups_with_state.h"
 #include "exec/hash_aggregate.h"
 #include "exec/hash_join.h"
@@ -33,8 +34,13 @@ class Planner {
         return std::make_unique<SourceScan>(schema, p->source);
       case PlanKind::kLocalRelation: return std::make_unique<LocalScan>(schema, p->local_rows);
       case PlanKind::kSubqueryAlias: return Plan(p->children[0]);
-      case PlanKind::kProject:
-        return std::make_unique<Project>(schema, Plan(p->children[0]), p->exprs);
+      case PlanKind::kProject: {
+        const PlanPtr& child = p->children[0];
+        if (child->kind == PlanKind::kFilter) {
+          return std::make_unique<FilterProject>(schema, Plan(child->children[0]), child->condition, p->exprs);
+        }
+        return std::make_unique<Project>(schema, Plan(child), p->exprs);
+      }
       case PlanKind::kFilter: return std::make_unique<Filter>(Plan(p->children[0]), p->condition);
       case PlanKind::kWatermark: {
         auto op = std::make_unique<EventTimeWatermark>(Plan(p->children[0]), p->exprs[0]->index,

@@ -9,6 +9,8 @@
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
 #include "sluice/exception.h"
+#include "state/row_codec.h"
+#include "state/state_schema.h"
 #include "state/state_store.h"
 #include "types/datetime.h"
 
@@ -32,7 +34,30 @@ SessionWindowAggregate::SessionWindowAggregate(TypePtr schema, std::unique_ptr<P
     for (size_t s = 0; s < types.size(); ++s) fields.emplace_back(fmt::format("a{}_{}", a, s), types[s]);
   }
   state_schema_ = DataType::Struct(std::move(fields));
+  key_schema_ = DataType::Struct(std::vector<StructField>(state_schema_->fields().begin(),
+                                                          state_schema_->fields().begin() + key_types_.size() + 1));
   progress_.operator_name = "sessionWindowStateStoreSaveExec";
+}
+
+std::optional<StateSchemaInfo> SessionWindowAggregate::StateSchema() const {
+  if (!streaming_) return std::nullopt;
+  StateSchemaInfo info;
+  info.op = operator_id_;
+  info.operator_name = "sessionWindowStateStoreSaveExec";
+  std::vector<StructField> keys, values;
+  for (size_t k = 0; k < spec_.keys.size(); ++k) keys.emplace_back(spec_.keys[k]->ToSql(), key_types_[k]);
+  keys.emplace_back("session_start", DataType::Long());
+  values.emplace_back("session_end", DataType::Long());
+  EvalContext ctx;
+  for (size_t a = 0; a < spec_.aggregate_calls.size(); ++a) {
+    auto types = MakeAccumulator(*spec_.aggregate_calls[a], ctx)->StateTypes();
+    std::string name = spec_.aggregate_calls[a]->ToSql();
+    for (size_t s = 0; s < types.size(); ++s)
+      values.emplace_back(types.size() == 1 ? name : fmt::format("{}.{}", name, s), types[s]);
+  }
+  info.key_schema = DataType::Struct(std::move(keys));
+  info.value_schema = DataType::Struct(std::move(values));
+  return info;
 }
 
 SessionWindowAggregate::~SessionWindowAggregate() = default;
@@ -97,9 +122,18 @@ RecordBatchPtr SessionWindowAggregate::MergePartition(size_t part, const std::ve
   size_t nk = spec_.keys.size();
   std::vector<RecordBatchPtr> all;
   int64_t version = streaming_ ? ctx.stream->batch_id : 0;
+  size_t num_saved = 0;
   if (streaming_) {
-    RecordBatchPtr saved = ctx.stream->state->Load(operator_id_, static_cast<int>(part), version, state_schema_);
-    if (saved->num_rows()) all.push_back(saved);
+    // The partition's open sessions: kept in memory between batches, read from the store when
+    // the operator (re)starts from a version.
+    SessionCache& cache = cache_[part];
+    if (cache.version != version || !cache.rows) {
+      cache.rows = ctx.stream->state->LoadAll(operator_id_, static_cast<int>(part), version,
+                                              state_schema_, nk + 1);
+      cache.version = version;
+    }
+    num_saved = cache.rows->num_rows();
+    if (num_saved) all.push_back(cache.rows);
   }
   bool has_input = false;
   for (const auto& b : inputs) {
@@ -197,36 +231,80 @@ RecordBatchPtr SessionWindowAggregate::MergePartition(size_t part, const std::ve
 
   if (streaming_) {
     size_t evicted = ns - keep.size();
-    if (has_input || evicted > 0) {
-      SelectionVector keep_rows;
-      for (uint32_t s : keep) keep_rows.push_back(session_first_row[s]);
+    // Store key: [keys..., session start]; value: [session end, aggregate states...]. Persist
+    // only the changes: sessions that got input or merged (upserts), and stored sessions that
+    // were evicted or merged into a session with another start (removals).
+    std::vector<uint32_t> members(ns, 0);
+    std::vector<uint8_t> has_new(ns, 0), is_kept(ns, 0);
+    for (size_t r = 0; r < n; ++r) {
+      ++members[session_of[r]];
+      if (r >= num_saved) has_new[session_of[r]] = 1;
+    }
+    for (uint32_t s : keep) is_kept[s] = 1;
+    auto changed_session = [&](uint32_t s) { return has_new[s] || members[s] > 1; };
+    SelectionVector upsert_sessions, upsert_rows, removed_rows;
+    for (uint32_t s : keep) {
+      if (!changed_session(s)) continue;
+      upsert_sessions.push_back(s);
+      upsert_rows.push_back(session_first_row[s]);
+    }
+    for (size_t r = 0; r < num_saved; ++r) {
+      uint32_t s = session_of[r];
+      if (!is_kept[s] || (changed_session(s) && st[r] != s_start[s]))
+        removed_rows.push_back(static_cast<uint32_t>(r));
+    }
+    auto build_rows = [&](const SelectionVector& sessions, const SelectionVector& first_rows) {
       std::vector<VectorPtr> cols;
-      for (size_t k = 0; k < nk; ++k) cols.push_back(rows->column(k)->Take(keep_rows));
+      for (size_t k = 0; k < nk; ++k) cols.push_back(rows->column(k)->Take(first_rows));
       auto s0 = std::make_shared<Vector>(DataType::Long());
       auto s1 = std::make_shared<Vector>(DataType::Long());
-      for (uint32_t s : keep) {
+      for (uint32_t s : sessions) {
         s0->Append<int64_t>(s_start[s]);
         s1->Append<int64_t>(s_end[s]);
       }
       cols.push_back(s0);
       cols.push_back(s1);
       for (auto& acc : accs) {
-        for (auto& v : acc->SaveState(ns, &keep)) cols.push_back(v);
+        for (auto& v : acc->SaveState(ns, &sessions)) cols.push_back(v);
       }
-      ctx.stream->state->Commit(operator_id_, static_cast<int>(part), version + 1,
-                                *RecordBatch::Make(state_schema_, std::move(cols), keep.size()));
+      return RecordBatch::Make(state_schema_, std::move(cols), sessions.size());
+    };
+    std::map<std::string, int64_t> store_metrics;
+    if (!upsert_sessions.empty() || !removed_rows.empty()) {
+      std::vector<VectorPtr> removed_cols;
+      for (size_t k = 0; k <= nk; ++k) removed_cols.push_back(rows->column(k)->Take(removed_rows));
+      store_metrics = ctx.stream->state->Commit(
+          operator_id_, static_cast<int>(part), version + 1, *build_rows(upsert_sessions, upsert_rows),
+          *RecordBatch::Make(key_schema_, std::move(removed_cols), removed_rows.size()));
     }
+    SessionCache& cache = cache_[part];
+    if (has_input || evicted > 0) {
+      SelectionVector keep_rows;
+      for (uint32_t s : keep) keep_rows.push_back(session_first_row[s]);
+      cache.rows = build_rows(keep, keep_rows);
+    }
+    cache.version = version + 1;
+    int64_t bytes = 0;
+    for (const auto& c : cache.rows->columns()) bytes += static_cast<int64_t>(VectorMemoryBytes(*c));
     std::lock_guard<std::mutex> l(mu_);
     progress_.num_rows_total += static_cast<int64_t>(keep.size());
     progress_.num_rows_removed += static_cast<int64_t>(evicted);
     if (has_input) progress_.num_rows_updated += static_cast<int64_t>(ns);
+    progress_.memory_used_bytes += bytes;
+    if (std::string_view(ctx.stream->state->Name()) == "hdfs")
+      progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += bytes;
+    for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
   }
   return result;
 }
 
 std::vector<Partition> SessionWindowAggregate::Execute(ExecContext& ctx) {
   auto input = children_[0]->Execute(ctx);
-  int64_t late_wm = streaming_ && ctx.stream->batch_id > 0 ? ctx.stream->watermark_for_late_rows_ms : INT64_MIN;
+  // Late rows are dropped in append mode only (complete mode keeps every session).
+  int64_t late_wm = streaming_ && ctx.stream->batch_id > 0 &&
+                            ctx.stream->output_mode != static_cast<int>(OutputMode::kComplete)
+                        ? ctx.stream->watermark_for_late_rows_ms
+                        : INT64_MIN;
   // Per-row sessions, then shuffle by key.
   std::mutex m;
   int64_t dropped = 0;
@@ -254,6 +332,7 @@ std::vector<Partition> SessionWindowAggregate::Execute(ExecContext& ctx) {
   }
   if (streaming_) {
     std::lock_guard<std::mutex> l(mu_);
+    if (cache_.size() != nparts) cache_.resize(nparts);
     progress_ = StateOperatorProgress{};
     progress_.operator_name = "sessionWindowStateStoreSaveExec";
     progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);

@@ -10,10 +10,12 @@
 #pragma once
 
 #include <mutex>
+#include <optional>
 
 #include "exec/physical_operator.h"
 #include "expr/expression.h"
 #include "sluice/streaming.h"
+#include "state/state_schema.h"
 
 namespace sluice {
 
@@ -36,8 +38,16 @@ class SessionWindowAggregate : public PhysicalOperator {
   std::string Describe() const override;
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
+  /// Streaming: what the operator keeps in its state stores (nullopt for batch queries).
+  std::optional<StateSchemaInfo> StateSchema() const;
 
  private:
+  /// Open sessions of one shuffle partition at `version` (store rows, see state_schema_).
+  struct SessionCache {
+    int64_t version = -1;
+    RecordBatchPtr rows;
+  };
+
   /// Rows [keys..., start, end, row-level aggregate state...] for the sessions one input chunk opens.
   RecordBatchPtr RowSessions(const RecordBatchPtr& chunk, const EvalContext& ctx, int64_t late_wm_ms,
                              int64_t* dropped) const;
@@ -46,7 +56,9 @@ class SessionWindowAggregate : public PhysicalOperator {
   SessionWindowSpec spec_;
   bool streaming_;
   int operator_id_;
-  TypePtr state_schema_;  // [keys..., start, end, states...]
+  TypePtr state_schema_;  // [keys..., start, end, states...]; store key: [keys..., start]
+  TypePtr key_schema_;    // [keys..., start]
+  std::vector<SessionCache> cache_;  // streaming, per shuffle partition
   std::vector<TypePtr> key_types_;
   mutable std::mutex mu_;
   StateOperatorProgress progress_;       // GUARDED_BY(mu_)

@@ -267,6 +267,97 @@ bool ParseDateText(std::string_view s, const DatetimeFormats& formats, int32_t* 
   return true;
 }
 
+namespace {
+
+enum class IsoZone : uint8_t { kNotHandled, kLocal, kUtc };
+
+int TwoDigits(const char* p) {
+  unsigned a = static_cast<unsigned char>(p[0]) - '0', b = static_cast<unsigned char>(p[1]) - '0';
+  return (a > 9 || b > 9) ? -1 : static_cast<int>(a * 10 + b);
+}
+
+// The fast path of ParseTimestamp/ParseTimestampNtz for "yyyy-MM-dd(T| )HH:mm:ss[.f{1,9}]" with
+// an optional "Z" or "(+|-)hh:mm" suffix, with the general parser's validity rules (month and day
+// in range, hour <= 23, fraction truncated to microseconds, offsets up to 18:00). Returns
+// kNotHandled for any other text (which may still be valid for the general parser), kUtc with UTC
+// micros when a zone suffix was given, kLocal with wall-clock micros otherwise.
+IsoZone ParseIsoTimestamp(std::string_view s, int64_t* out) {
+  if (s.size() < 19 || s.size() > 35) return IsoZone::kNotHandled;
+  const char* p = s.data();
+  int y1 = TwoDigits(p), y2 = TwoDigits(p + 2), mo = TwoDigits(p + 5), d = TwoDigits(p + 8);
+  int h = TwoDigits(p + 11), mi = TwoDigits(p + 14), sec = TwoDigits(p + 17);
+  if ((y1 | y2 | mo | d | h | mi | sec) < 0 || p[4] != '-' || p[7] != '-' ||
+      (p[10] != 'T' && p[10] != ' ') || p[13] != ':' || p[16] != ':') {
+    return IsoZone::kNotHandled;
+  }
+  int64_t year = y1 * 100 + y2;
+  if (mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || sec > 59) return IsoZone::kNotHandled;
+  static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (d > kDays[mo - 1] + (mo == 2 && leap ? 1 : 0)) return IsoZone::kNotHandled;
+  size_t i = 19;
+  int64_t frac = 0;
+  if (i < s.size() && p[i] == '.') {
+    size_t b = ++i;
+    while (i < s.size() && static_cast<unsigned>(p[i] - '0') <= 9) {
+      if (i - b < 6) frac = frac * 10 + (p[i] - '0');
+      ++i;
+    }
+    size_t digits = i - b;
+    if (digits == 0 || digits > 9) return IsoZone::kNotHandled;
+    for (size_t k = digits; k < 6; ++k) frac *= 10;
+  }
+  int64_t local = static_cast<int64_t>(DaysFromCivil(year, static_cast<unsigned>(mo),
+                                                     static_cast<unsigned>(d))) *
+                      kMicrosPerDay +
+                  h * kMicrosPerHour + mi * kMicrosPerMinute + sec * kMicrosPerSecond + frac;
+  if (i == s.size()) {
+    *out = local;
+    return IsoZone::kLocal;
+  }
+  if (p[i] == 'Z' && i + 1 == s.size()) {
+    *out = local;
+    return IsoZone::kUtc;
+  }
+  if ((p[i] == '+' || p[i] == '-') && i + 6 == s.size() && p[i + 3] == ':') {
+    int oh = TwoDigits(p + i + 1), om = TwoDigits(p + i + 4);
+    if (oh < 0 || om < 0 || om > 59 || oh * 60 + om > 18 * 60) return IsoZone::kNotHandled;
+    int64_t offset = oh * kMicrosPerHour + om * kMicrosPerMinute;
+    *out = p[i] == '-' ? local + offset : local - offset;
+    return IsoZone::kUtc;
+  }
+  return IsoZone::kNotHandled;
+}
+
+}  // namespace
+
+TimestampTextParser::TimestampTextParser(const DatetimeFormats& formats)
+    : formats_(formats), session_utc_(IsUtcZone(formats.time_zone)) {}
+
+bool TimestampTextParser::ParseTimestamp(std::string_view s, int64_t* out) const {
+  if (!formats_.timestamp_format) {
+    int64_t v;
+    switch (ParseIsoTimestamp(s, &v)) {
+      case IsoZone::kUtc: *out = v; return true;
+      case IsoZone::kLocal: *out = session_utc_ ? v : LocalToUtc(formats_.time_zone, v); return true;
+      case IsoZone::kNotHandled: break;
+    }
+  }
+  return ParseTimestampText(s, formats_, out);
+}
+
+bool TimestampTextParser::ParseTimestampNtz(std::string_view s, int64_t* out) const {
+  if (!formats_.timestamp_ntz_format) {
+    int64_t v;
+    switch (ParseIsoTimestamp(s, &v)) {
+      case IsoZone::kLocal: *out = v; return true;
+      case IsoZone::kUtc: return false;  // a zone suffix is not allowed
+      case IsoZone::kNotHandled: break;
+    }
+  }
+  return ParseTimestampNtzText(s, formats_, out);
+}
+
 bool ParseTimestampText(std::string_view s, const DatetimeFormats& formats, int64_t* out) {
   std::optional<int64_t> v = formats.timestamp_format
                                  ? ParseTimestampWithPattern(s, *formats.timestamp_format,

@@ -45,6 +45,21 @@ bool DecimalTextShape(std::string_view s, int* precision, int* scale);
 bool ParseDateText(std::string_view s, const DatetimeFormats& formats, int32_t* out);
 bool ParseTimestampText(std::string_view s, const DatetimeFormats& formats, int64_t* out);
 bool ParseTimestampNtzText(std::string_view s, const DatetimeFormats& formats, int64_t* out);
+
+/// ParseTimestampText / ParseTimestampNtzText for many values with the same formats: what depends
+/// only on the formats (is the session zone UTC, is there a pattern) is decided once, and ISO-8601
+/// text "yyyy-MM-dd(T| )HH:mm:ss[.f{1,9}][Z|(+|-)hh:mm]" takes a fast path; anything else goes to
+/// the general parsers, so results are the same. Keeps a reference to `formats`.
+class TimestampTextParser {
+ public:
+  explicit TimestampTextParser(const DatetimeFormats& formats);
+  bool ParseTimestamp(std::string_view s, int64_t* out) const;
+  bool ParseTimestampNtz(std::string_view s, int64_t* out) const;
+
+ private:
+  const DatetimeFormats& formats_;
+  bool session_utc_;
+};
 /// Standard base64 with optional padding; false on bad input.
 bool DecodeBase64(std::string_view s, std::string* out);
 void AppendBase64(std::string_view bytes, std::string* out);

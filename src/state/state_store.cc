@@ -1,36 +1,125 @@
 #include "state/state_store.h"
 
 #include <algorithm>
-#include <filesystem>
+#include <cctype>
+#include <chrono>
 #include <fmt/format.h>
+#include <iostream>
 
-#include "columnar/batch_serde.h"
 #include "platform/file_system.h"
+#include "sluice/exception.h"
+#include "state/hdfs_state_store.h"
+#include "state/rocksdb_state_store.h"
+#include "state/state_file.h"
+#include "columnar/batch_serde.h"
 
 namespace sluice {
 
-namespace fs = std::filesystem;
-
 namespace {
 
-// Version numbers of the snapshots in a store directory, ascending.
-std::vector<int64_t> ListVersions(const std::string& dir) {
-  std::vector<int64_t> out;
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) return out;
-  for (const auto& e : fs::directory_iterator(dir, ec)) {
-    std::string name = e.path().filename().string();
-    auto dot = name.find(".snapshot");
-    if (dot == std::string::npos || dot + 9 != name.size() || dot == 0) continue;
-    bool digits = true;
-    for (size_t i = 0; i < dot; ++i) digits &= std::isdigit(static_cast<unsigned char>(name[i])) != 0;
-    if (digits) out.push_back(std::stoll(name.substr(0, dot)));
-  }
-  std::sort(out.begin(), out.end());
-  return out;
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
+[[noreturn]] void BadConf(const std::string& key, const std::string& value, const std::string& what) {
+  throw AnalysisError(fmt::format("[INVALID_CONF_VALUE] The value '{}' in the config \"{}\" is "
+                                  "invalid: {}.",
+                                  value, key, what));
+}
+
+int64_t ParsePositiveInt(const std::string& key, const std::string& value) {
+  try {
+    size_t pos = 0;
+    int64_t v = std::stoll(value, &pos);
+    if (pos == value.size() && v >= 0) return v;
+  } catch (const std::exception&) {
+  }
+  BadConf(key, value, "expected a non-negative integer");
+}
+
+// Spark time confs: a number with an optional unit (default: milliseconds).
+int64_t ParseDurationMs(const std::string& key, const std::string& value) {
+  std::string s;
+  for (char c : value) {
+    if (!std::isspace(static_cast<unsigned char>(c))) s += static_cast<char>(std::tolower(c));
+  }
+  size_t i = 0;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  if (i == 0 || i > 15) BadConf(key, value, "expected a time such as 500ms, 60s, 1min");
+  int64_t n = std::stoll(s.substr(0, i));
+  std::string unit = s.substr(i);
+  if (unit.empty() || unit == "ms") return n;
+  if (unit == "us") return n / 1000;
+  if (unit == "s") return n * 1000;
+  if (unit == "m" || unit == "min") return n * 60000;
+  if (unit == "h") return n * 3600000;
+  if (unit == "d") return n * 86400000;
+  BadConf(key, value, "expected a time such as 500ms, 60s, 1min");
+}
+
+constexpr const char* kProviderFile = "_metadata/provider";
+
 }  // namespace
+
+std::optional<std::string> StateStoreConf::NormalizeProvider(const std::string& name) {
+  std::string n = Lower(name);
+  for (const char* prefix : {"org.apache.spark.sql.execution.streaming.state.",
+                             "com.databricks.sql.streaming.state."}) {
+    if (n.rfind(prefix, 0) == 0) n = n.substr(std::string(prefix).size());
+  }
+  if (n == "hdfs" || n == "memory" || n == "memory+snapshot" || n == "hdfsbackedstatestoreprovider")
+    return "hdfs";
+  if (n == "rocksdb" || n == "rocksdbstatestoreprovider") return "rocksdb";
+  return std::nullopt;
+}
+
+StateStoreConf StateStoreConf::FromConfs(
+    const std::function<std::optional<std::string>(const std::string&)>& get) {
+  StateStoreConf c;
+  const std::string kProvider = "spark.sql.streaming.stateStore.providerClass";
+  if (auto v = get(kProvider); v && !v->empty()) {
+    auto p = NormalizeProvider(*v);
+    if (!p) {
+      BadConf(kProvider, *v,
+              "expected org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider "
+              "(or hdfs), org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider "
+              "(or rocksdb)");
+    }
+    c.provider = *p;
+  }
+  const std::string kMinDeltas = "spark.sql.streaming.stateStore.minDeltasForSnapshot";
+  if (auto v = get(kMinDeltas); v && !v->empty()) {
+    c.min_deltas_for_snapshot = std::max<int64_t>(1, ParsePositiveInt(kMinDeltas, *v));
+  }
+  const std::string kInterval = "spark.sql.streaming.stateStore.maintenanceInterval";
+  if (auto v = get(kInterval); v && !v->empty()) c.maintenance_interval_ms = ParseDurationMs(kInterval, *v);
+  const std::string kRetain = "spark.sql.streaming.minBatchesToRetain";
+  if (auto v = get(kRetain); v && !v->empty()) {
+    c.min_batches_to_retain = std::max<int64_t>(1, ParsePositiveInt(kRetain, *v));
+  }
+  if (auto v = get("spark.sluice.stateStore.rocksdb.localDir"); v) c.local_dir = *v;
+  return c;
+}
+
+std::unique_ptr<StateStoreProvider> StateStoreProvider::Create(std::string state_dir,
+                                                               StateStoreConf conf) {
+  std::string recorded_path = state_dir + "/" + kProviderFile;
+  if (Exists(recorded_path)) {
+    std::string recorded = ReadFile(recorded_path);
+    while (!recorded.empty() && std::isspace(static_cast<unsigned char>(recorded.back()))) recorded.pop_back();
+    if (auto p = StateStoreConf::NormalizeProvider(recorded)) conf.provider = *p;
+  }
+  if (conf.provider == "rocksdb") {
+    return std::unique_ptr<StateStoreProvider>(new RocksDbStateStoreProvider(std::move(state_dir), conf));
+  }
+  return std::unique_ptr<StateStoreProvider>(new HdfsStateStoreProvider(std::move(state_dir), conf));
+}
+
+StateStoreProvider::StateStoreProvider(std::string state_dir, StateStoreConf conf)
+    : dir_(std::move(state_dir)), conf_(std::move(conf)) {}
+
+StateStoreProvider::~StateStoreProvider() { StopMaintenanceThread(); }
 
 std::string StateStoreProvider::StoreDir(int op, int partition) const {
   return fmt::format("{}/{}/{}", dir_, op, partition);
@@ -38,39 +127,61 @@ std::string StateStoreProvider::StoreDir(int op, int partition) const {
 
 RecordBatchPtr StateStoreProvider::Load(int op, int partition, int64_t version,
                                         const TypePtr& schema) const {
-  std::string dir = StoreDir(op, partition);
+  StoreFiles files = ListStoreFiles(StoreDir(op, partition), ".delta", ".snapshot");
   int64_t best = -1;
-  for (int64_t v : ListVersions(dir)) {
+  for (const auto& [v, path] : files.snapshots) {
     if (v <= version) best = v;
   }
   if (best < 0) return RecordBatch::Empty(schema);
-  std::string path = fmt::format("{}/{}.snapshot", dir, best);
+  const std::string& path = files.snapshots[best];
   return DeserializeBatch(schema, ReadFile(path), path);
 }
 
-void StateStoreProvider::Commit(int op, int partition, int64_t version, const RecordBatch& rows) const {
+void StateStoreProvider::Commit(int op, int partition, int64_t version, const RecordBatch& rows) {
+  RecordProvider();
   std::string dir = StoreDir(op, partition);
   MakeDirs(dir);
   WriteFileAtomic(fmt::format("{}/{}.snapshot", dir, version), SerializeBatch(rows));
 }
 
-void StateStoreProvider::Purge(int64_t min_version) const {
-  std::error_code ec;
-  if (!fs::is_directory(dir_, ec)) return;
-  for (const auto& op : fs::directory_iterator(dir_, ec)) {
-    if (!op.is_directory()) continue;
-    for (const auto& part : fs::directory_iterator(op.path(), ec)) {
-      if (!part.is_directory()) continue;
-      auto versions = ListVersions(part.path().string());
-      int64_t keep = -1;
-      for (int64_t v : versions) {
-        if (v <= min_version) keep = v;
+void StateStoreProvider::RecordProvider() {
+  std::call_once(provider_recorded_, [&] {
+    std::string path = dir_ + "/" + kProviderFile;
+    if (Exists(path)) return;
+    MakeDirs(dir_ + "/_metadata");
+    CreateFileExclusive(path, std::string(Name()) + "\n");
+  });
+}
+
+void StateStoreProvider::EnsureMaintenanceThread() {
+  if (conf_.maintenance_interval_ms <= 0) return;
+  std::lock_guard<std::mutex> l(maintenance_mu_);
+  if (maintenance_thread_.joinable() || maintenance_stop_) return;
+  maintenance_thread_ = std::thread([this] {
+    std::unique_lock<std::mutex> l(maintenance_mu_);
+    while (!maintenance_stop_) {
+      if (maintenance_cv_.wait_for(l, std::chrono::milliseconds(conf_.maintenance_interval_ms),
+                                   [&] { return maintenance_stop_; }))
+        break;
+      l.unlock();
+      try {
+        DoMaintenance();
+      } catch (const std::exception& e) {
+        // Maintenance is an optimization: a failed pass is retried at the next interval.
+        std::cerr << "state store maintenance failed: " << e.what() << "\n";
       }
-      for (int64_t v : versions) {
-        if (v < keep) fs::remove(fmt::format("{}/{}.snapshot", part.path().string(), v), ec);
-      }
+      l.lock();
     }
+  });
+}
+
+void StateStoreProvider::StopMaintenanceThread() {
+  {
+    std::lock_guard<std::mutex> l(maintenance_mu_);
+    maintenance_stop_ = true;
   }
+  maintenance_cv_.notify_all();
+  if (maintenance_thread_.joinable()) maintenance_thread_.join();
 }
 
 }  // namespace sluice

@@ -16,6 +16,7 @@
 #include "plan/streaming_checks.h"
 #include "sluice/dataframe.h"
 #include "sluice/exception.h"
+#include "state/state_schema.h"
 #include "state/state_store.h"
 #include "streaming/checkpoint/checkpoint.h"
 #include "types/datetime.h"
@@ -80,7 +81,9 @@ std::shared_ptr<StreamExecution> StreamExecution::Start(std::shared_ptr<SessionS
   q->id_ = inc->checkpoint->query_id();
   q->run_id_ = GenerateUuid();
   inc->physical = PlanPhysical(q->spec_.plan);
-  inc->state = std::make_unique<StateStoreProvider>(inc->checkpoint->StatePath().string());
+  inc->state = StateStoreProvider::Create(
+      inc->checkpoint->StatePath().string(),
+      StateStoreConf::FromConfs([&](const std::string& k) { return session->GetConf(k); }));
   inc->shuffle_partitions = session->ShufflePartitions();
   inc->watermark_policy = session->GetConf("spark.sql.streaming.multipleWatermarkPolicy", "min");
   inc->operator_watermarks.resize(inc->physical.watermarks.size());
@@ -100,8 +103,22 @@ std::shared_ptr<StreamExecution> StreamExecution::Start(std::shared_ptr<SessionS
     for (const char* key : kCheckpointedConfs) {
       auto it = entry.conf.find(key);
       if (it == entry.conf.end()) continue;
-      if (std::string(key) == "spark.sql.shuffle.partitions") inc->shuffle_partitions = std::stoi(it->second);
-      else inc->watermark_policy = it->second;
+      if (std::string(key) == "spark.sql.shuffle.partitions") {
+        // State is hash-partitioned by this value: an explicitly different setting is an error
+        // (Spark silently keeps the checkpoint's value; the default is still overridden).
+        auto conf = session->AllConf();
+        auto set = conf.find(key);
+        if (set != conf.end() && set->second != it->second) {
+          throw AnalysisError(fmt::format(
+              "spark.sql.shuffle.partitions was {} when the checkpoint at {} was created and is {} "
+              "now; state is partitioned by it, so it cannot change for this checkpoint (use a new "
+              "checkpoint location or set it back)",
+              it->second, q->spec_.checkpoint_location, set->second));
+        }
+        inc->shuffle_partitions = std::stoi(it->second);
+      } else {
+        inc->watermark_policy = it->second;
+      }
     }
     auto commit = inc->checkpoint->commits().Get(batch_id);
     if (commit) {
@@ -123,6 +140,10 @@ std::shared_ptr<StreamExecution> StreamExecution::Start(std::shared_ptr<SessionS
       }
     }
   }
+  // State written by an incompatible query fails here, before any batch runs.
+  ValidateStateSchemas(inc->checkpoint->StatePath().string(), q->spec_.checkpoint_location,
+                       CollectStateSchemas(*inc->physical.root),
+                       inc->checkpoint->commits().GetLatestBatchId().has_value());
   std::weak_ptr<StreamExecution> weak = q;
   for (size_t i = 0; i < nsrc; ++i) {
     StreamSourceContext ctx;

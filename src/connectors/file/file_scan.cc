@@ -19,6 +19,7 @@
 #include "formats/json/json_options.h"
 #include "formats/json/json_reader.h"
 #include "formats/json/json_schema_inference.h"
+#include "formats/parquet/parquet_reader.h"
 #include "formats/text_reader.h"
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
@@ -78,15 +79,16 @@ FileFormat ParseFileFormat(std::string_view name) {
   if (lower == "json") return FileFormat::kJson;
   if (lower == "csv") return FileFormat::kCsv;
   if (lower == "text") return FileFormat::kText;
-  if (lower == "parquet" || lower == "delta" || lower == "orc" || lower == "avro") {
+  if (lower == "parquet") return FileFormat::kParquet;
+  if (lower == "delta" || lower == "orc" || lower == "avro") {
     throw AnalysisError(fmt::format(
         "[UNSUPPORTED_DATA_SOURCE] The data source '{}' is not supported yet by Sluice's file "
-        "connectors (supported: json, csv, text).",
+        "connectors (supported: json, csv, text, parquet).",
         name));
   }
   throw AnalysisError(fmt::format(
       "[UNSUPPORTED_DATA_SOURCE] Failed to find the data source: {}. Supported file formats: "
-      "json, csv, text.",
+      "json, csv, text, parquet.",
       name));
 }
 
@@ -98,6 +100,8 @@ std::string FileFormatName(FileFormat format) {
       return "csv";
     case FileFormat::kText:
       return "text";
+    case FileFormat::kParquet:
+      return "parquet";
   }
   return "?";
 }
@@ -136,7 +140,7 @@ std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCou
   InputBufferPtr input;
   OptionMap split_options;
   const OptionMap* options = &options_;
-  if (file.IsWholeFile()) {
+  if (file.IsWholeFile() || format_ == FileFormat::kParquet) {
     input = InputBuffer::FromFile(file.path.string());
   } else {
     input = InputBuffer::FromString(ReadLineRange(file.path.string(), file.start, file.length),
@@ -179,6 +183,14 @@ std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCou
       file_counts = reader.counts();
       break;
     }
+    case FileFormat::kParquet: {
+      ParquetReader reader(input);
+      reader.SetReadSchema(data_schema);
+      data = reader.ReadAll();
+      for (const RecordBatchPtr& b : data) file_counts.records += static_cast<int64_t>(b->num_rows());
+      file_counts.rows_emitted = file_counts.records;
+      break;
+    }
   }
   if (counts) AddReadCounts(counts, file_counts);
 
@@ -209,6 +221,8 @@ bool FileScanner::IsSplittable() const {
       return !GetBool(options_, "multiLine", false);
     case FileFormat::kText:
       return !GetBool(options_, "wholetext", false);
+    case FileFormat::kParquet:
+      return false;  // one task per file (row-group splits are not implemented)
   }
   return false;
 }
@@ -321,6 +335,19 @@ TypePtr InferFileSchema(FileFormat format, const OptionMap& options,
     case FileFormat::kText:
       data_schema = TextReader::Schema();
       break;
+    case FileFormat::kParquet: {
+      // Spark reads the schema from one file's footer unless mergeSchema is set (not supported).
+      if (files.empty()) {
+        throw AnalysisError(
+            "[UNABLE_TO_INFER_SCHEMA] Unable to infer schema for Parquet. It must be specified "
+            "manually. SQLSTATE: 42KD9");
+      }
+      ParquetReader reader(InputBuffer::FromFile(files.front().path.string()));
+      std::vector<StructField> fields = reader.file_schema()->fields();
+      for (StructField& f : fields) f.nullable = true;
+      data_schema = StructType(std::move(fields));
+      break;
+    }
   }
   // Partition columns, in order of first appearance.
   std::vector<std::string> names;

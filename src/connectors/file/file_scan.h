@@ -21,12 +21,12 @@ namespace sluice {
 
 class ThreadPool;
 
-enum class FileFormat : uint8_t { kJson, kCsv, kText };
+enum class FileFormat : uint8_t { kJson, kCsv, kText, kParquet };
 
-/// Parses a data source name: "json", "csv", "text" (case-insensitive). Others throw AnalysisError
-/// "[UNSUPPORTED_DATA_SOURCE] ..." naming the format ("parquet"/"delta": not supported yet).
+/// Parses a data source name: "json", "csv", "text", "parquet" (case-insensitive). Others throw
+/// AnalysisError "[UNSUPPORTED_DATA_SOURCE] ..." naming the format ("delta": not supported yet).
 FileFormat ParseFileFormat(std::string_view name);
-/// "json", "csv", "text".
+/// "json", "csv", "text", "parquet".
 std::string FileFormatName(FileFormat format);
 
 /// Adds `b` into `a`, field by field.

@@ -12,6 +12,7 @@
 #include "formats/csv/csv_writer.h"
 #include "formats/json/json_options.h"
 #include "formats/json/json_writer.h"
+#include "formats/parquet/parquet_writer.h"
 #include "platform/file_system.h"
 #include "platform/uuid.h"
 #include "sluice/exception.h"
@@ -41,7 +42,9 @@ class PartFileWriter {
     CheckUtf8Encoding(options_);
     std::string codec =
         Lower(GetString(options_, "compression", GetString(options_, "codec", "none")));
-    if (codec != "none" && codec != "uncompressed") {
+    if (format_ == FileFormat::kParquet) {
+      parquet_options_ = ParquetWriteOptions::FromMap(options_);  // validates the codec
+    } else if (codec != "none" && codec != "uncompressed") {
       throw AnalysisError(
           fmt::format("Codec [{}] is not available. Known codecs are none, uncompressed.", codec));
     }
@@ -94,6 +97,13 @@ class PartFileWriter {
         }
         text_line_sep_ = GetString(options_, "lineSep", "\n");
         break;
+      case FileFormat::kParquet: {
+        ext_ = parquet_options_.codec == parquet::Codec::kUncompressed
+                   ? "parquet"
+                   : Lower(parquet::CodecName(parquet_options_.codec)) + ".parquet";
+        ParquetWriter check(data_schema_, parquet_options_);  // rejects unsupported types now
+        break;
+      }
     }
   }
 
@@ -119,8 +129,13 @@ class PartFileWriter {
       int counter = 0;
       std::string content;
       int64_t rows_in_file = 0;
+      std::unique_ptr<ParquetWriter> parquet;
       auto flush = [&] {
         if (rows_in_file == 0) return;
+        if (parquet) {
+          content = parquet->Finish();
+          parquet.reset();
+        }
         fs::path file =
             target / fmt::format("part-{:05d}-{}.c{:03d}.{}", task, job_id, counter++, ext_);
         WriteFileAtomic(file, content);
@@ -138,7 +153,12 @@ class PartFileWriter {
           RecordBatchPtr chunk =
               (offset == 0 && n == part->num_rows()) ? part : part->Slice(offset, n);
           if (rows_in_file == 0) AppendHeader(&content);
-          Render(*chunk, &content);
+          if (format_ == FileFormat::kParquet) {
+            if (!parquet) parquet = std::make_unique<ParquetWriter>(data_schema_, parquet_options_);
+            parquet->Write(chunk);
+          } else {
+            Render(*chunk, &content);
+          }
           rows_in_file += static_cast<int64_t>(n);
           offset += n;
           if (max_records_per_file_ > 0 && rows_in_file >= max_records_per_file_) flush();
@@ -198,6 +218,8 @@ class PartFileWriter {
         }
         break;
       }
+      case FileFormat::kParquet:
+        break;  // written through ParquetWriter in WriteTask
     }
   }
 
@@ -212,6 +234,7 @@ class PartFileWriter {
   JsonOptions json_options_;
   CsvOptions csv_options_;
   std::string text_line_sep_;
+  ParquetWriteOptions parquet_options_;
 };
 
 void RemoveWritten(const std::vector<fs::path>& files) {

@@ -12,7 +12,8 @@
 // readers of <path> read only the files the manifest lists.
 //
 // Options: the format's writer options (JsonOptions / CsvOptions incl. header / text lineSep),
-// maxRecordsPerFile, compression (only none/uncompressed: Sluice is built without codecs).
+// maxRecordsPerFile, compression (text formats: only none/uncompressed; parquet: snappy (default),
+// zstd, gzip, lz4_raw, none — see src/formats/parquet/parquet_writer.h).
 // Only append output mode is supported, as in Spark.
 //
 // Thread-compatible: one query thread calls AddBatch.

@@ -30,6 +30,10 @@ JsonOptions JsonOptions::FromMap(const OptionMap& options, std::string_view sess
   int64_t rows = GetInt(options, "batchRows", static_cast<int64_t>(kDefaultReadBatchRows));
   if (rows <= 0) throw AnalysisError("option 'batchRows' must be positive");
   o.batch_rows = static_cast<size_t>(rows);
+  int64_t chunk =
+      GetInt(options, "readChunkBytes", static_cast<int64_t>(kDefaultJsonReadChunkBytes));
+  if (chunk <= 0) throw AnalysisError("option 'readChunkBytes' must be positive");
+  o.read_chunk_bytes = static_cast<size_t>(chunk);
   return o;
 }
 

@@ -10,6 +10,9 @@
 
 namespace sluice {
 
+/// Default size of the reused chunk buffer a JsonReader streams a file through.
+constexpr size_t kDefaultJsonReadChunkBytes = size_t{8} << 20;
+
 struct JsonOptions {
   ParseMode mode = ParseMode::kPermissive;
   std::string column_name_of_corrupt_record = "_corrupt_record";
@@ -37,11 +40,14 @@ struct JsonOptions {
   bool ignore_null_fields = true;
   // ---- reader batching ----
   size_t batch_rows = kDefaultReadBatchRows;
+  /// Bytes of a file read per chunk when JSON lines are streamed from a file (Sluice's
+  /// readChunkBytes); a record longer than this grows the chunk. Tests use tiny values.
+  size_t read_chunk_bytes = kDefaultJsonReadChunkBytes;
 
   /// Builds options from Spark names: mode, columnNameOfCorruptRecord, multiLine, timestampFormat,
   /// timestampNTZFormat, dateFormat, timeZone, allowComments, allowUnquotedFieldNames,
   /// allowSingleQuotes, primitivesAsString, prefersDecimal, dropFieldIfAllNull, inferTimestamp,
-  /// lineSep, ignoreNullFields, encoding (UTF-8 only), batchRows (Sluice).
+  /// lineSep, ignoreNullFields, encoding (UTF-8 only), batchRows and readChunkBytes (Sluice).
   /// `session_time_zone` is used when timeZone is absent. Throws AnalysisError on bad values.
   static JsonOptions FromMap(const OptionMap& options, std::string_view session_time_zone = "UTC");
 };

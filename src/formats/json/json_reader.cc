@@ -1,5 +1,8 @@
 #include "formats/json/json_reader.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <deque>
@@ -49,9 +52,20 @@ struct Node {
   std::vector<Node> children;  // STRUCT fields, ARRAY element, MAP key + value
   // STRUCT only:
   std::vector<std::string> names;
-  std::vector<uint8_t> raw_comparable;  // name has no '"' or '\\': raw key compare is exact
   std::unordered_map<std::string, int, TransparentHash, std::equal_to<>> exact;
-  std::vector<int> order;  // field index of the k-th key in the previous object (-1 unknown)
+  // The k-th key of the previous object of this type, as raw (still escaped) JSON bytes, and the
+  // field it resolved to (-1: not in the schema). Objects of one producer repeat their keys in
+  // the same order, so a key is usually resolved by one memcmp against its slot.
+  struct KeySlot {
+    std::string raw;
+    int index = -1;
+    bool set = false;
+    // Raw keys of up to 15 bytes: the key and its closing quote as two masked 8-byte words.
+    bool short_key = false;
+    uint64_t word[2] = {0, 0};
+    uint64_t mask[2] = {0, 0};
+  };
+  std::vector<KeySlot> key_slots;
 };
 
 Node BuildNode(const TypePtr& type) {
@@ -63,7 +77,6 @@ Node BuildNode(const TypePtr& type) {
       for (const auto& f : type->fields()) {
         n.children.push_back(BuildNode(f.type));
         n.names.push_back(f.name);
-        n.raw_comparable.push_back(f.name.find_first_of("\"\\") == std::string::npos);
       }
       for (size_t i = 0; i < n.names.size(); ++i) n.exact.emplace(n.names[i], static_cast<int>(i));
       break;
@@ -108,7 +121,8 @@ const char* JsonTypeName(sj::json_type t) {
 // Converts ondemand values into column vectors following a Node plan.
 class JsonConverter {
  public:
-  explicit JsonConverter(const JsonOptions& options) : options_(options) {}
+  explicit JsonConverter(const JsonOptions& options)
+      : options_(options), timestamps_(options_.datetime) {}
 
   // Appends exactly one slot to `out` unless the result is kSyntax.
   Conv ParseValue(Node& n, sj::value v, Vector& out) {
@@ -256,9 +270,8 @@ class JsonConverter {
         if (t == sj::json_type::string) {
           std::string_view s;
           if (error_code e = v.get_string().get(s)) return Syntax(e);
-          bool ok = n.id == TypeId::kTimestamp
-                        ? ParseTimestampText(s, options_.datetime, &micros)
-                        : ParseTimestampNtzText(s, options_.datetime, &micros);
+          bool ok = n.id == TypeId::kTimestamp ? timestamps_.ParseTimestamp(s, &micros)
+                                               : timestamps_.ParseTimestampNtz(s, &micros);
           if (!ok) return Bad(n, t, out);
         } else if (t == sj::json_type::number && n.id == TypeId::kTimestamp) {
           int64_t seconds;
@@ -392,9 +405,23 @@ class JsonConverter {
 
   // Returns the field index, -1 when the key is not in the schema, -2 on a bad key.
   int FindField(Node& n, sj::field& f, size_t k) {
-    if (k < n.order.size()) {
-      int c = n.order[k];
-      if (c >= 0 && n.raw_comparable[c] && f.key().unsafe_is_equal(n.names[c])) return c;
+    sj::raw_json_string raw_key = f.key();
+    if (k < n.key_slots.size()) {
+      const Node::KeySlot& slot = n.key_slots[k];
+      // Exact even for escaped keys: a cached raw key is complete (it ends before an unescaped
+      // quote), so a raw key that starts with it and has a quote right after it is the same key.
+      if (slot.short_key) {
+        // Reads 16 bytes at the key: within the document and its padding (the key is followed
+        // by at least its quote, and every input has InputBuffer::kPadding readable bytes).
+        uint64_t w0, w1;
+        std::memcpy(&w0, raw_key.raw(), 8);
+        std::memcpy(&w1, raw_key.raw() + 8, 8);
+        if ((((w0 ^ slot.word[0]) & slot.mask[0]) | ((w1 ^ slot.word[1]) & slot.mask[1])) == 0) {
+          return slot.index;
+        }
+      } else if (slot.set && raw_key.unsafe_is_equal(slot.raw)) {
+        return slot.index;
+      }
     }
     std::string_view key;
     if (f.unescaped_key().get(key)) return -2;
@@ -411,13 +438,29 @@ class JsonConverter {
       }
     }
     if (k < 4 * n.names.size() + 16) {
-      if (k >= n.order.size()) n.order.resize(k + 1, -1);
-      n.order[k] = idx;
+      if (k >= n.key_slots.size()) n.key_slots.resize(k + 1);
+      Node::KeySlot& slot = n.key_slots[k];
+      // The raw key runs to the first quote not escaped by a backslash (simdjson validated it).
+      const char* r = raw_key.raw();
+      size_t len = 0;
+      while (r[len] != '"') len += r[len] == '\\' ? 2 : 1;
+      slot.raw.assign(r, len);
+      slot.index = idx;
+      slot.set = true;
+      slot.short_key = len < 16;
+      if (slot.short_key) {
+        unsigned char bytes[16] = {}, mask[16] = {};
+        std::memcpy(bytes, r, len + 1);  // with the closing quote
+        std::memset(mask, 0xff, len + 1);
+        std::memcpy(slot.word, bytes, 16);
+        std::memcpy(slot.mask, mask, 16);
+      }
     }
     return idx;
   }
 
   const JsonOptions& options_;
+  TimestampTextParser timestamps_;
   std::string scratch_;
   std::string detail_;
   std::string detail_field_;
@@ -429,7 +472,11 @@ class JsonConverter {
 class JsonReader::Impl {
  public:
   Impl(TypePtr schema, JsonOptions options)
-      : schema_(std::move(schema)), options_(std::move(options)), converter_(options_) {
+      : schema_(std::move(schema)),
+        options_(std::move(options)),
+        converter_(options_),
+        fast_lines_(options_.line_sep.empty() && !options_.allow_comments) {
+    stream_parser_.threaded = false;  // the reader's thread does all the work
     if (schema_->id() != TypeId::kStruct) {
       throw AnalysisError("JSON reader schema must be a STRUCT, got " + schema_->Sql());
     }
@@ -450,12 +497,33 @@ class JsonReader::Impl {
     root_ = BuildNode(DataType::Struct(std::move(parsed)));
   }
 
+  ~Impl() { CloseFile(); }
+
   void Open(InputBufferPtr input) {
+    CloseFile();
     input_ = std::move(input);
     pos_ = 0;
     line_no_ = 0;
     done_ = false;
+    fallback_until_ = 0;
+    stream_active_ = false;
     pending_.clear();
+    if (!options_.multi_line && input_->IsUnloadedFile()) {
+      // Stream the file through the reused chunk: never the whole file in memory.
+      size_t want = std::max<size_t>(options_.read_chunk_bytes, 1);
+      if (chunk_cap_ != want) {
+        chunk_.reset(new char[want + InputBuffer::kPadding]);
+        chunk_cap_ = want;
+      }
+      fd_ = input_->OpenStream();
+      buf_ = chunk_.get();
+      filled_ = 0;
+      eof_ = false;
+    } else {
+      buf_ = input_->data();
+      filled_ = input_->size();
+      eof_ = true;
+    }
   }
 
   RecordBatchPtr Next() {
@@ -467,30 +535,12 @@ class JsonReader::Impl {
     if (!input_ || done_) return nullptr;
     StartBatch();
     if (options_.multi_line) {
-      ProcessRecord(input_->data(), input_->size(), 1);
+      ProcessRecord(buf_, filled_, 1);
       done_ = true;
     } else {
-      const char* data = input_->data();
-      size_t size = input_->size();
-      while (rows_ < options_.batch_rows && pos_ < size) {
-        size_t begin = pos_, end, next;
-        if (options_.line_sep.empty()) {
-          const void* nl = std::memchr(data + begin, '\n', size - begin);
-          end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - data) : size;
-          next = nl ? end + 1 : size;
-          if (end > begin && data[end - 1] == '\r') --end;
-        } else {
-          size_t at = input_->view().find(options_.line_sep, begin);
-          end = at == std::string_view::npos ? size : at;
-          next = at == std::string_view::npos ? size : at + options_.line_sep.size();
-        }
-        pos_ = next;
-        ++line_no_;
-        if (IsBlank(data + begin, end - begin)) continue;
-        ProcessRecord(data + begin, end - begin, line_no_);
-      }
-      if (pos_ >= size) done_ = true;
+      ReadLines();
     }
+    FinishBatchStats();
     if (rows_ == 0) {
       columns_.clear();
       return done_ ? nullptr : Next();
@@ -518,14 +568,33 @@ class JsonReader::Impl {
     return true;
   }
 
+  // New columns for a batch, pre-sized for a full batch: fixed-width values and offsets for
+  // batch_rows rows, string bytes from the bytes per row of the previous batches.
   void StartBatch() {
     columns_.clear();
-    for (const auto& f : schema_->fields()) {
-      auto v = std::make_shared<Vector>(f.type);
-      v->Reserve(std::min<size_t>(options_.batch_rows, 1 << 16));
+    const auto& fields = schema_->fields();
+    if (chars_per_row_.size() != fields.size()) chars_per_row_.assign(fields.size(), 0);
+    size_t rows = std::min<size_t>(options_.batch_rows, 1 << 16);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      auto v = std::make_shared<Vector>(fields[i].type);
+      v->Reserve(rows);
+      if (chars_per_row_[i] > 0) {
+        v->mutable_chars().reserve(std::min<size_t>(chars_per_row_[i] * rows, size_t{64} << 20));
+      }
       columns_.push_back(std::move(v));
     }
     rows_ = 0;
+  }
+
+  // Remembers the string bytes per row of the batch just read (rounded up, with some headroom).
+  void FinishBatchStats() {
+    if (rows_ < 64) return;
+    for (size_t i = 0; i < columns_.size(); ++i) {
+      TypeId id = columns_[i]->type_id();
+      if (id != TypeId::kString && id != TypeId::kBinary) continue;
+      size_t bytes = columns_[i]->chars().size();
+      chars_per_row_[i] = (bytes + bytes / 8) / rows_ + 1;
+    }
   }
 
   Vector& RootColumn(size_t field) { return *columns_[column_of_field_[field]]; }
@@ -544,8 +613,7 @@ class JsonReader::Impl {
     size_t row_start = rows_;
     const char* parse_text = text;
     size_t parse_len = len;
-    size_t capacity = static_cast<size_t>(input_->data() + input_->size() + InputBuffer::kPadding -
-                                          text);
+    size_t capacity = static_cast<size_t>(buf_ + filled_ + InputBuffer::kPadding - text);
     if (options_.allow_comments) {
       StripJsonComments(std::string_view(text, len), &comment_free_);
       parse_len = comment_free_.size();
@@ -601,6 +669,16 @@ class JsonReader::Impl {
   Conv ParseDocument(const char* text, size_t len, size_t capacity) {
     sj::document doc;
     if (error_code e = parser_.iterate(text, len, capacity).get(doc)) return converter_.Syntax(e);
+    Conv result = ParseTopLevel(doc);
+    if (result == Conv::kSyntax) return result;
+    if (!AtEnd(doc)) return converter_.Syntax("trailing characters after the JSON value");
+    return result;
+  }
+
+  // The top-level value of a record: an object (one row) or an array of objects (a row each).
+  // `Doc` is sj::document (one record per parse) or sj::document_reference (iterate_many).
+  template <typename Doc>
+  Conv ParseTopLevel(Doc& doc) {
     sj::json_type t;
     if (error_code e = doc.type().get(t)) return converter_.Syntax(e);
     Conv result = Conv::kOk;
@@ -608,7 +686,6 @@ class JsonReader::Impl {
       sj::object obj;
       if (error_code e = doc.get_object().get(obj)) return converter_.Syntax(e);
       result = ParseRootObject(obj);
-      if (result == Conv::kSyntax) return result;
     } else if (t == sj::json_type::array) {
       sj::array arr;
       if (error_code e = doc.get_array().get(arr)) return converter_.Syntax(e);
@@ -629,8 +706,186 @@ class JsonReader::Impl {
     } else {
       return converter_.Syntax("the top-level JSON value is not an object");
     }
-    if (!AtEnd(doc)) return converter_.Syntax("trailing characters after the JSON value");
     return result;
+  }
+
+  // ---- JSON lines ----
+  //
+  // The input is buf_[0, filled_) (+ padding): the whole in-memory input, or the current chunk of
+  // a streamed file (eof_ false until the file's last bytes are in the chunk). pos_ is the start of
+  // the next unread line and line_no_ the number of lines before it.
+  //
+  // Fast path (default line separator, no comments): iterate_many over a region of whole lines,
+  // one simdjson stage 1 per 1 MiB instead of one per line. A record is committed only if it
+  // parsed without any malformed part and was alone on its line; otherwise its row is rolled back
+  // and the rest of the region is read line by line (ProcessRecord, one parse per line), which
+  // gives the exact per-line results, counts and line numbers.
+
+  void ReadLines() {
+    while (rows_ < options_.batch_rows) {
+      if (stream_active_) {
+        StepStream();
+        continue;
+      }
+      if (pos_ >= filled_) {
+        if (eof_) {
+          done_ = true;
+          return;
+        }
+        Refill();
+        continue;
+      }
+      if (fast_lines_ && pos_ >= fallback_until_) {
+        StartStream();
+        continue;
+      }
+      if (!ReadOneLine()) Refill();
+    }
+  }
+
+  // Reads the line at pos_ the slow way. False if the line is not complete in the buffer yet.
+  bool ReadOneLine() {
+    size_t begin = pos_, end, next;
+    if (options_.line_sep.empty()) {
+      const void* nl = std::memchr(buf_ + begin, '\n', filled_ - begin);
+      if (nl == nullptr && !eof_) return false;
+      end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf_) : filled_;
+      next = nl ? end + 1 : filled_;
+      if (end > begin && buf_[end - 1] == '\r') --end;
+    } else {
+      size_t at = std::string_view(buf_, filled_).find(options_.line_sep, begin);
+      if (at == std::string_view::npos && !eof_) return false;
+      end = at == std::string_view::npos ? filled_ : at;
+      next = at == std::string_view::npos ? filled_ : at + options_.line_sep.size();
+    }
+    pos_ = next;
+    ++line_no_;
+    if (!IsBlank(buf_ + begin, end - begin)) ProcessRecord(buf_ + begin, end - begin, line_no_);
+    return true;
+  }
+
+  // Keeps the unread bytes [pos_, filled_), moved to the front of the chunk (which doubles when
+  // they fill it: a line longer than the chunk), and reads more of the file after them.
+  void Refill() {
+    size_t keep = filled_ - pos_;
+    if (keep == chunk_cap_) {
+      std::unique_ptr<char[]> grown(new char[2 * chunk_cap_ + InputBuffer::kPadding]);
+      std::memcpy(grown.get(), buf_ + pos_, keep);
+      chunk_ = std::move(grown);
+      chunk_cap_ *= 2;
+    } else if (pos_ > 0 && keep > 0) {
+      std::memmove(chunk_.get(), buf_ + pos_, keep);
+    }
+    fallback_until_ = fallback_until_ > pos_ ? fallback_until_ - pos_ : 0;
+    pos_ = 0;
+    buf_ = chunk_.get();
+    filled_ = keep;
+    size_t want = chunk_cap_ - keep;
+    size_t got = ReadFully(fd_, chunk_.get() + keep, want, input_->source_name());
+    filled_ += got;
+    if (got < want) {
+      eof_ = true;
+      CloseFile();
+    }
+    std::memset(chunk_.get() + filled_, 0, InputBuffer::kPadding);
+  }
+
+  void CloseFile() {
+    if (fd_ >= 0) {
+      ::close(fd_);
+      fd_ = -1;
+    }
+  }
+
+  // Starts iterate_many over the whole lines in [pos_, pos_ + chunk size).
+  void StartStream() {
+    size_t limit = std::min(filled_, pos_ + options_.read_chunk_bytes);
+    size_t end;
+    if (limit == filled_ && eof_) {
+      end = filled_;
+    } else {
+      const void* nl = memrchr(buf_ + pos_, '\n', limit - pos_);
+      if (nl == nullptr) {
+        if (limit == filled_) {
+          Refill();  // the line continues past the chunk
+        } else {
+          fallback_until_ = pos_ + 1;  // an in-memory line longer than a region: read it alone
+        }
+        return;
+      }
+      end = static_cast<size_t>(static_cast<const char*>(nl) - buf_) + 1;
+    }
+    region_begin_ = pos_;
+    region_end_ = end;
+    if (stream_parser_.iterate_many(reinterpret_cast<const uint8_t*>(buf_ + pos_), end - pos_,
+                                    kStreamBatchBytes)
+            .get(stream_)) {
+      fallback_until_ = region_end_;
+      return;
+    }
+    stream_it_ = stream_.begin();
+    stream_active_ = true;
+  }
+
+  // Ends the stream: the rest of the region is read line by line from pos_ up to `until`.
+  void StopStream(size_t until) {
+    stream_active_ = false;
+    fallback_until_ = until;
+  }
+
+  static size_t CountNewlines(const char* p, size_t n) {
+    return static_cast<size_t>(std::count(p, p + n, '\n'));
+  }
+
+  // Reads one document of the stream into a row (or rows) and commits it, or falls back.
+  void StepStream() {
+    if (!(stream_it_ != stream_.end())) {
+      // iterate_many stops silently before a truncated last document.
+      if (!IsBlank(buf_ + pos_, region_end_ - pos_)) return StopStream(region_end_);
+      // Only whitespace is left in the region: count its blank lines.
+      line_no_ += static_cast<int64_t>(CountNewlines(buf_ + pos_, region_end_ - pos_));
+      if (region_end_ == filled_ && eof_ && region_end_ > pos_ && buf_[region_end_ - 1] != '\n') {
+        ++line_no_;  // a blank last line without a newline
+      }
+      pos_ = region_end_;
+      stream_active_ = false;
+      return;
+    }
+    sj::document_reference doc;
+    if ((*stream_it_).get(doc)) return StopStream(region_end_);
+    size_t start = region_begin_ + stream_it_.current_index();
+    const void* nl = std::memchr(buf_ + start, '\n', region_end_ - start);
+    size_t line_end = nl ? static_cast<size_t>(static_cast<const char*>(nl) - buf_) : region_end_;
+    converter_.ResetDetail();
+    size_t row_start = rows_;
+    Conv st = ParseTopLevel(doc);
+    bool ok = st == Conv::kOk;
+    if (ok) {
+      // The next document must start on a later line, with only whitespace after this one.
+      ++stream_it_;
+      size_t next = region_end_;
+      if (stream_it_ != stream_.end()) {
+        if (stream_it_.error()) {
+          ok = false;
+        } else {
+          next = region_begin_ + stream_it_.current_index();
+        }
+      }
+      ok = ok && next >= line_end && IsBlank(buf_ + line_end, next - line_end);
+    }
+    if (!ok) {
+      for (auto& c : columns_) TruncateVector(*c, row_start);
+      rows_ = row_start;
+      return StopStream(region_end_);
+    }
+    ++counts_.records;
+    if (corrupt_index_ >= 0) {
+      Vector& c = *columns_[corrupt_index_];
+      for (size_t r = row_start; r < rows_; ++r) c.AppendNull();
+    }
+    counts_.rows_emitted += static_cast<int64_t>(rows_ - row_start);
+    line_no_ += static_cast<int64_t>(CountNewlines(buf_ + pos_, start - pos_)) + 1;
+    pos_ = line_end < region_end_ ? line_end + 1 : region_end_;
   }
 
   [[noreturn]] void FailFast(int64_t line_no) {
@@ -647,12 +902,29 @@ class JsonReader::Impl {
   Node root_;
   std::vector<size_t> column_of_field_;  // root field -> schema column
   int corrupt_index_ = -1;
-  sj::parser parser_;
+  sj::parser parser_;         // one record per parse
+  sj::parser stream_parser_;  // iterate_many
+  sj::document_stream stream_;
+  sj::document_stream::iterator stream_it_;
+  bool stream_active_ = false;
+  size_t region_begin_ = 0;  // the stream's bytes in buf_
+  size_t region_end_ = 0;
+  // iterate_many's stage 1 batch: a record longer than this is read by the per-line fallback.
+  static constexpr size_t kStreamBatchBytes = size_t{1} << 20;
+  const bool fast_lines_;     // the iterate_many path applies (default lineSep, no comments)
   InputBufferPtr input_;
+  int fd_ = -1;  // the streamed file, until its end is in the chunk
+  std::unique_ptr<char[]> chunk_;  // chunk_cap_ bytes + padding, reused across inputs
+  size_t chunk_cap_ = 0;
+  const char* buf_ = nullptr;
+  size_t filled_ = 0;
+  bool eof_ = true;
   size_t pos_ = 0;
   int64_t line_no_ = 0;
+  size_t fallback_until_ = 0;  // lines starting before this offset are read one by one
   bool done_ = true;
   std::vector<VectorPtr> columns_;
+  std::vector<size_t> chars_per_row_;  // per column, for StartBatch's reservation
   size_t rows_ = 0;
   std::deque<RecordBatchPtr> pending_;
   ReadCounts counts_;

@@ -1,0 +1,86 @@
+// ParquetReader: a Parquet file -> RecordBatches, one per row group (Spark's vectorized reader
+// semantics). Reads every physical and logical type Spark reads (see parquet_schema.h), the
+// encodings PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (booleans, levels), BIT_PACKED (legacy
+// levels), DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT, data
+// pages v1 and v2, and the codecs of parquet_codec.h. Nested STRUCT / ARRAY / MAP columns are
+// rebuilt from definition and repetition levels.
+//
+// Projection: SetReadSchema names the output columns (top-level, by case-insensitive name, as
+// Spark's parquet schema clipping); only their column chunks are read, columns missing from the
+// file read as NULL. Row-group skipping: SetFilters takes conjunctive simple predicates (column,
+// comparison, literal) and row groups whose min/max statistics prove no row can match are skipped.
+//
+// Errors: malformed input throws IoError "Cannot read Parquet file <name>: <what>" naming the
+// column and row group where known; reads never go past the input buffer. Thread-compatible.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/record_batch.h"
+#include "formats/input_buffer.h"
+#include "formats/parquet/parquet_metadata.h"
+#include "formats/parquet/parquet_schema.h"
+#include "sluice/value.h"
+
+namespace sluice {
+
+/// A comparison of a top-level column with a literal, used to skip row groups.
+struct ParquetPredicate {
+  enum class Op : uint8_t { kEq, kNe, kLt, kLe, kGt, kGe, kIsNull, kIsNotNull };
+  std::string column;
+  Op op = Op::kEq;
+  Value literal;  ///< unused for kIsNull / kIsNotNull
+};
+
+class ParquetReader {
+ public:
+  /// Parses the footer. Throws IoError for a file that is not valid Parquet (naming it).
+  explicit ParquetReader(InputBufferPtr input);
+  static std::unique_ptr<ParquetReader> OpenFile(const std::string& path) {
+    return std::make_unique<ParquetReader>(InputBuffer::FromFile(path));
+  }
+  ~ParquetReader();
+
+  /// The file's schema as Sluice types.
+  const TypePtr& file_schema() const;
+  /// The output schema (the file schema unless SetReadSchema was called).
+  const TypePtr& schema() const { return read_schema_; }
+  const parquet::FileMetaData& metadata() const { return metadata_; }
+  int num_row_groups() const { return static_cast<int>(metadata_.row_groups.size()); }
+  int64_t num_rows() const { return metadata_.num_rows; }
+  /// Value of a footer key-value entry, or "" when absent.
+  std::string KeyValue(const std::string& key) const;
+
+  /// Reads only the columns of `schema` (a STRUCT), matched by name; see the file comment.
+  /// Throws AnalysisError when a column's type differs from the file's.
+  void SetReadSchema(TypePtr schema);
+  /// Predicates that must all hold for a row to be wanted.
+  void SetFilters(std::vector<ParquetPredicate> filters) { filters_ = std::move(filters); }
+  /// False when statistics prove that no row of row group `rg` satisfies the filters.
+  bool RowGroupMayMatch(int rg) const;
+
+  /// Reads row group `rg` (ignoring filters).
+  RecordBatchPtr ReadRowGroup(int rg);
+  /// Reads every row group the filters do not exclude; counts rows in *skipped_row_groups.
+  std::vector<RecordBatchPtr> ReadAll(int* skipped_row_groups = nullptr);
+
+ private:
+  struct ColumnData;
+  [[noreturn]] void Fail(const std::string& what) const;
+  VectorPtr ReadField(int rg, const parquet::PlanNode& node);
+  void ReadColumnChunk(int rg, int column, ColumnData* out);
+  VectorPtr Assemble(const parquet::PlanNode& node, int slot_rep, int slot_def);
+
+  InputBufferPtr input_;
+  parquet::FileMetaData metadata_;
+  parquet::FileSchema file_schema_;
+  TypePtr read_schema_;
+  std::vector<int> read_fields_;  // per output column: index into file_schema_.fields or -1
+  std::vector<ParquetPredicate> filters_;
+  std::vector<std::unique_ptr<ColumnData>> columns_;  // of the row group being read
+  int64_t footer_length_ = 0;
+};
+
+}  // namespace sluice

@@ -1,0 +1,64 @@
+// ParquetWriter: RecordBatches -> one Parquet file, as Spark writes it: SNAPPY by default (ZSTD,
+// GZIP, LZ4_RAW or none by the `compression` option), dictionary encoding (RLE_DICTIONARY) with a
+// fall back to PLAIN for a column chunk whose dictionary outgrows its limit, data pages v1 with
+// RLE levels, row groups and pages cut by (estimated) bytes, min/max/null-count statistics per
+// column chunk, nested STRUCT / ARRAY (3-level LIST) / MAP, and footer key-value metadata with
+// Spark's schema JSON (`org.apache.spark.sql.parquet.row.metadata`) so Spark reads the exact types.
+//
+// The file is built in memory and returned by Finish(). Thread-compatible.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "columnar/record_batch.h"
+#include "formats/parquet/parquet_metadata.h"
+#include "formats/read_options.h"
+
+namespace sluice {
+
+struct ParquetWriteOptions {
+  parquet::Codec codec = parquet::Codec::kSnappy;
+  int compression_level = 0;                    ///< 0 = the codec's default
+  int64_t row_group_bytes = 128LL << 20;        ///< parquet.block.size
+  int64_t page_bytes = 1LL << 20;               ///< parquet.page.size
+  int64_t dictionary_page_bytes = 1LL << 20;    ///< parquet.dictionary.page.size
+  bool dictionary = true;                       ///< parquet.enable.dictionary
+  std::vector<std::pair<std::string, std::string>> extra_metadata;
+
+  /// Reads `compression` (or `codec`), parquet.block.size, parquet.page.size,
+  /// parquet.dictionary.page.size, parquet.enable.dictionary. Throws AnalysisError for unknown
+  /// codecs with Spark's message.
+  static ParquetWriteOptions FromMap(const OptionMap& options);
+};
+
+class ParquetWriter {
+ public:
+  /// Throws AnalysisError for types Parquet cannot hold.
+  ParquetWriter(TypePtr schema, ParquetWriteOptions options = ParquetWriteOptions());
+  ~ParquetWriter();
+
+  /// Buffers `batch` (same schema); writes a row group whenever enough bytes are buffered.
+  void Write(const RecordBatchPtr& batch);
+  /// Writes the remaining rows and the footer; returns the whole file.
+  std::string Finish();
+
+  int64_t rows_written() const { return rows_; }
+
+ private:
+  struct Impl;
+  void FlushRowGroup();
+
+  TypePtr schema_;
+  ParquetWriteOptions options_;
+  std::unique_ptr<Impl> impl_;
+  std::vector<RecordBatchPtr> pending_;
+  int64_t pending_bytes_ = 0;
+  int64_t rows_ = 0;
+  std::string out_;
+  parquet::FileMetaData metadata_;
+};
+
+}  // namespace sluice
