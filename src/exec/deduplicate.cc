@@ -182,7 +182,7 @@ std::vector<Partition> Deduplicate::Execute(ExecContext& ctx) {
       for (size_t i = 0; i < c->num_rows(); ++i) {
         uint64_t h = 0x9e3779b97f4a7c15ULL;
         for (int k : spec_.key_columns) h = c->column(k)->HashRow(i, h);
-        sels[(h >> 17) % nparts].push_back(static_cast<uint32_t>(i));
+        sels[ShufflePartition(h, nparts)].push_back(static_cast<uint32_t>(i));
       }
       for (size_t q = 0; q < nparts; ++q) {
         if (!sels[q].empty()) by_part[q].push_back(c->Take(sels[q]));

@@ -136,7 +136,7 @@ std::vector<RecordBatchPtr> HashAggregate::ShuffleSplit(const RecordBatchPtr& ba
   for (size_t i = 0; i < batch->num_rows(); ++i) {
     uint64_t h = 0x9e3779b97f4a7c15ULL;
     for (size_t k = 0; k < nk; ++k) h = batch->column(k)->HashRow(i, h);
-    sels[nk == 0 ? 0 : (h >> 17) % n].push_back(static_cast<uint32_t>(i));
+    sels[nk == 0 ? 0 : ShufflePartition(h, n)].push_back(static_cast<uint32_t>(i));
   }
   std::vector<RecordBatchPtr> out(n);
   for (size_t p = 0; p < n; ++p) {

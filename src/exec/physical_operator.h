@@ -81,6 +81,12 @@ void ParallelFor(ThreadPool* pool, size_t n, const std::function<void(size_t)>& 
 std::vector<Partition> MapChunks(ExecContext& ctx, const std::vector<Partition>& input,
                                  const std::function<RecordBatchPtr(const RecordBatchPtr&)>& fn);
 
+/// Shuffle partition (of n) for a row hash. Uses the hash's high 32 bits: hash tables inside a
+/// partition index by the low bits, which must not be constant within a partition.
+inline size_t ShufflePartition(uint64_t hash, size_t n) {
+  return static_cast<size_t>(((hash >> 32) * n) >> 32);
+}
+
 /// Total rows of partitions.
 size_t CountRows(const std::vector<Partition>& parts);
 /// All chunks of all partitions concatenated into one batch of `schema`.

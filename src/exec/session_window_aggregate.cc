@@ -323,7 +323,7 @@ std::vector<Partition> SessionWindowAggregate::Execute(ExecContext& ctx) {
       for (size_t i = 0; i < c->num_rows(); ++i) {
         uint64_t h = 0x9e3779b97f4a7c15ULL;
         for (size_t k = 0; k < spec_.keys.size(); ++k) h = c->column(k)->HashRow(i, h);
-        sels[spec_.keys.empty() ? 0 : (h >> 17) % nparts].push_back(static_cast<uint32_t>(i));
+        sels[spec_.keys.empty() ? 0 : ShufflePartition(h, nparts)].push_back(static_cast<uint32_t>(i));
       }
       for (size_t q = 0; q < nparts; ++q) {
         if (!sels[q].empty()) by_part[q].push_back(c->Take(sels[q]));

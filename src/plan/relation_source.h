@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,13 @@ class StreamSource {
   virtual void PrepareForAvailableNow() {}
   /// Rows counted as dropped/malformed while reading the last GetBatch (for progress metrics).
   virtual int64_t NumMalformedRowsForLastBatch() const { return 0; }
+  /// Source-specific progress metrics for the batch ending at `end` (SourceProgress.metrics).
+  virtual std::map<std::string, std::string> Metrics(const std::optional<std::string>& end) const {
+    return {};
+  }
+  /// The latest offset seen at the source when the batch was planned, if it differs from the
+  /// batch's end (rate-limited sources).
+  virtual std::optional<std::string> ReportLatestOffset() const { return std::nullopt; }
   virtual void Stop() {}
 };
 

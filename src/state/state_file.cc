@@ -88,7 +88,7 @@ int64_t StoreFiles::LatestVersion() const {
 void CheckVersionRetained(const StoreFiles& files, int64_t version, int64_t base, const std::string& dir) {
   if (base >= 0 || version <= 0 || files.snapshots.empty()) return;
   int64_t oldest_snapshot = files.snapshots.begin()->first;
-  bool delta_before = !files.deltas.empty() && files.deltas.begin()->first < oldest_snapshot;
+  bool delta_before = !files.deltas.empty() && files.deltas.begin()->first <= oldest_snapshot;
   if (!delta_before && oldest_snapshot > version) {
     throw IoError(fmt::format(
         "state store {}: version {} is no longer available (files up to version {} were removed "

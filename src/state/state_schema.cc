@@ -26,7 +26,7 @@ struct Recorded {
 
 std::vector<std::string> FieldTypes(const TypePtr& schema) {
   std::vector<std::string> out;
-  for (const auto& f : schema->fields()) out.push_back(f.type->ToDdl());
+  for (const auto& f : schema->fields()) out.push_back(f.type->Sql());
   return out;
 }
 
@@ -62,7 +62,7 @@ std::string StateSchemaDdl(const TypePtr& schema) {
     for (char c : f.name) plain &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
     if (!s.empty()) s += ", ";
     s += plain ? f.name : "`" + f.name + "`";
-    s += " " + f.type->ToDdl();
+    s += " " + f.type->Sql();
   }
   return s;
 }

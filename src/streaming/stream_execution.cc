@@ -516,6 +516,8 @@ bool StreamExecution::RunTrigger() {
     s.num_input_rows = rows_per_source[i];
     s.processed_rows_per_second = rows_per_source[i] / secs;
     s.input_rows_per_second = s.processed_rows_per_second;
+    for (auto& [k, v] : inc.sources[i]->Metrics(entry.source_offsets[i])) s.metrics[k] = v;
+    if (auto l = inc.sources[i]->ReportLatestOffset()) s.latest_offset = *l;
     int64_t malformed = inc.sources[i]->NumMalformedRowsForLastBatch();
     if (malformed) s.metrics["numMalformedRows"] = std::to_string(malformed);
     p.sources.push_back(std::move(s));

@@ -60,10 +60,10 @@ class KafkaStream : public StreamSource {
   void Stop() override;
   /// Progress metrics for a batch that consumed up to `end` (Spark's KafkaMicroBatchStream.metrics,
   /// plus "offsetsLost" when failOnDataLoss=false skipped deleted offsets).
-  std::map<std::string, std::string> Metrics(const std::optional<std::string>& end) const;
+  std::map<std::string, std::string> Metrics(const std::optional<std::string>& end) const override;
   /// The latest offsets available at the last LatestOffset call, before rate limits (Spark's
   /// reportLatestOffset, the progress's latestOffset); nullopt before the first call.
-  std::optional<std::string> ReportLatestOffset() const;
+  std::optional<std::string> ReportLatestOffset() const override;
   /// Offsets skipped as lost so far (failOnDataLoss=false).
   int64_t lost_offsets() const { return lost_offsets_; }
 

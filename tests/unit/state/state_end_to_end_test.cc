@@ -237,6 +237,10 @@ class StateRestartChecksTest : public ::testing::Test {
   void SetUp() override { dir_ = MakeTempDirectory("sluice-state-checks-"); }
   void TearDown() override { fs::remove_all(dir_); }
   std::string Cp() { return (dir_ / "cp").string(); }
+  Session NewSession() {
+    return Session::builder().config("spark.sql.shuffle.partitions", "2").clock(clock_).getOrCreate();
+  }
+  std::shared_ptr<ManualClock> clock_ = std::make_shared<ManualClock>(0);
   // Runs `df` once on the checkpoint with one batch of input.
   static void RunOnce(MemoryStream& stream, const DataFrame& df, const std::string& cp) {
     auto q = df.writeStream().format("memory").queryName("out").outputMode("complete")
@@ -259,7 +263,7 @@ class StateRestartChecksTest : public ::testing::Test {
 };
 
 TEST_F(StateRestartChecksTest, ChangedShufflePartitionsIsAnErrorNamingBothValues) {
-  Session spark = Session::builder().config("spark.sql.shuffle.partitions", "2").getOrCreate();
+  Session spark = NewSession();
   auto stream = spark.memoryStream(ParseSchema("k STRING, v INT"));
   auto df = stream.toDF().groupBy({"k"}).agg({count("*").alias("n")});
   RunOnce(stream, df, Cp());
@@ -273,7 +277,7 @@ TEST_F(StateRestartChecksTest, ChangedShufflePartitionsIsAnErrorNamingBothValues
 }
 
 TEST_F(StateRestartChecksTest, IncompatibleQueryChangesFailAtStartNamingTheChange) {
-  Session spark = Session::builder().config("spark.sql.shuffle.partitions", "2").getOrCreate();
+  Session spark = NewSession();
   auto stream = spark.memoryStream(ParseSchema("k STRING, v INT"));
   RunOnce(stream, stream.toDF().groupBy({"k"}).agg({count("*").alias("n")}), Cp());
   // Same state shape, other names: allowed.
