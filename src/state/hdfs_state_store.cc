@@ -48,7 +48,7 @@ RecordBatchPtr HdfsStateStoreProvider::ReadVersion(const std::string& dir, int64
   }
   if (deltas.empty()) return snapshot ? snapshot : RecordBatch::Empty(row_schema);
 
-  // Replay: one entry per key, in first-insertion order; the newest row of a key wins.
+  // Replay: one entry per key; the newest row of a key wins, removals delete.
   struct Entry {
     uint32_t batch;
     uint32_t row;

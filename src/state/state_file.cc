@@ -1,10 +1,9 @@
 #include "state/state_file.h"
 
+#include <algorithm>
 #include <cstring>
 #include <filesystem>
 #include <fmt/format.h>
-
-#include <algorithm>
 #include <tuple>
 
 #include "columnar/batch_serde.h"

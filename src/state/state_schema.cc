@@ -58,11 +58,8 @@ std::string SchemaPath(const std::string& state_dir, int op) {
 std::string StateSchemaDdl(const TypePtr& schema) {
   std::string s;
   for (const auto& f : schema->fields()) {
-    bool plain = !f.name.empty() && !std::isdigit(static_cast<unsigned char>(f.name[0]));
-    for (char c : f.name) plain &= std::isalnum(static_cast<unsigned char>(c)) || c == '_';
     if (!s.empty()) s += ", ";
-    s += plain ? f.name : "`" + f.name + "`";
-    s += " " + f.type->Sql();
+    s += f.name + " " + f.type->Sql();
   }
   return s;
 }

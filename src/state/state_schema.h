@@ -21,7 +21,7 @@ struct StateSchemaInfo {
   TypePtr value_schema;       // STRUCT
 };
 
-/// "name TYPE, name2 TYPE2" (names quoted with backticks when not plain identifiers).
+/// "name TYPE, name2 TYPE2", for messages (names unquoted: "count(1) BIGINT").
 std::string StateSchemaDdl(const TypePtr& schema);
 
 /// The stateful streaming operators of `root`'s tree, by operator id.

@@ -8,8 +8,8 @@
 // Rows: a store holds rows [key columns..., value columns...] with unique keys (grouping
 // semantics: NULL equals NULL). Operators keep their working set in memory and commit only what a
 // batch changed: the rows upserted and the keys removed. LoadAll returns every live row, in a
-// deterministic order (first insertion order for the HDFS-style provider, key-bytes order for
-// RocksDB); it is what an operator reads when it (re)starts from a version.
+// deterministic order (HDFS-style: by the file a row was last written in, then row order;
+// RocksDB: key-bytes order); it is what an operator reads when it (re)starts from a version.
 //
 // Providers (spark.sql.streaming.stateStore.providerClass, see docs/state.md):
 //   hdfs     HDFSBackedStateStoreProvider: <v>.delta files, <v>.snapshot every

@@ -208,6 +208,7 @@ bool StreamExecution::AwaitTermination(int64_t timeout_ms) {
 void StreamExecution::AwaitIdle() {
   std::unique_lock<std::mutex> l(mu_);
   uint64_t target = data_epoch_;
+  int64_t call_time = clock_->NowMicros();
   bool processing_time = spec_.trigger.kind() == Trigger::Kind::kProcessingTime;
   while (true) {
     if (!active_) return;
@@ -215,7 +216,7 @@ void StreamExecution::AwaitIdle() {
       // Default trigger: idle once it has looked at the data of the call and at the current clock
       // time (a clock advance can make a state timeout due).
       if (processing_time ? clock_->NowMicros() < sleep_until_micros_
-                          : seen_epoch_ >= target && idle_clock_micros_ >= clock_->NowMicros())
+                          : seen_epoch_ >= target && idle_clock_micros_ >= call_time)
         return;
     }
     cv_.wait_for(l, std::chrono::milliseconds(2));

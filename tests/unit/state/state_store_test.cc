@@ -3,6 +3,8 @@
 // restarted query).
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <random>
@@ -313,6 +315,39 @@ TEST_P(StateStoreTest, RandomCrashRestartMatchesModel) {
       }
     }
   }
+}
+
+// Timing probe (run with --gtest_also_run_disabled_tests): commit 1M keys, update 10% of them,
+// then restore from files.
+TEST_P(StateStoreTest, DISABLED_MillionKeysTimings) {
+  auto now = [] { return std::chrono::steady_clock::now(); };
+  auto ms = [](auto a, auto b) { return std::chrono::duration_cast<std::chrono::milliseconds>(b - a).count(); };
+  const size_t n = 1000000;
+  auto keys = std::make_shared<Vector>(DataType::String());
+  auto vals = std::make_shared<Vector>(DataType::Long());
+  for (size_t i = 0; i < n; ++i) {
+    keys->AppendString("user-" + std::to_string(i));
+    vals->Append<int64_t>(static_cast<int64_t>(i));
+  }
+  auto all = RecordBatch::Make(RowSchema(), {keys, vals}, n);
+  SelectionVector tenth;
+  for (size_t i = 0; i < n; i += 10) tenth.push_back(static_cast<uint32_t>(i));
+  auto some = all->Take(tenth);
+  auto p = Open(/*min_deltas=*/2);
+  auto t0 = now();
+  p->Commit(0, 0, 1, *all, *Removes({}));
+  auto t1 = now();
+  p->Commit(0, 0, 2, *some, *Removes({}));
+  auto t2 = now();
+  p->DoMaintenance();
+  auto t3 = now();
+  p.reset();
+  auto q = Open(2);
+  auto loaded = q->LoadAll(0, 0, 2, RowSchema(), 1);
+  auto t4 = now();
+  EXPECT_EQ(loaded->num_rows(), n);
+  printf("%s: commit 1M rows %ld ms, commit 100k upserts %ld ms, maintenance %ld ms, restore+LoadAll 1M %ld ms\n",
+         GetParam().c_str(), (long)ms(t0, t1), (long)ms(t1, t2), (long)ms(t2, t3), (long)ms(t3, t4));
 }
 
 INSTANTIATE_TEST_SUITE_P(Providers, StateStoreTest, ::testing::Values("hdfs", "rocksdb"),

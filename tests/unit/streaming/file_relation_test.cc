@@ -90,8 +90,15 @@ TEST_F(FileRelationTest, FormatAndSchemaErrors) {
   Write("a.json", "{\"v\":1}\n");
   EXPECT_NE(Message([&] { Plan("xml", dir_.string()); }).find("[UNSUPPORTED_DATA_SOURCE]"),
             std::string::npos);
-  EXPECT_NE(Message([&] { Plan("parquet", dir_.string()); }).find("not supported yet"),
+  EXPECT_NE(Message([&] { Plan("delta", dir_.string()); }).find("not supported yet"),
             std::string::npos);
+  // A JSON file read as Parquet: an error naming the file, not a crash.
+  try {
+    Plan("parquet", dir_.string());
+    ADD_FAILURE() << "expected an error";
+  } catch (const SluiceError& e) {
+    EXPECT_NE(std::string(e.what()).find("a.json"), std::string::npos) << e.what();
+  }
   EXPECT_EQ(Message([&] { Plan("json", dir_.string(), {}, nullptr, true); }),
             "Schema must be specified when creating a streaming source DataFrame. If some files "
             "already exist in the directory, then depending on the file format you may be able "

@@ -127,7 +127,7 @@ TEST_F(FileSinkTest, OnlyAppendModeAndKnownOptions) {
     EXPECT_STREQ(e.what(), "Data source json does not support Update output mode");
   }
   EXPECT_THROW(CheckFileSinkOutputMode("csv", OutputMode::kComplete), AnalysisError);
-  EXPECT_THROW(FileSink(*session_, "parquet", out_.string(), {}, {}), AnalysisError);
+  EXPECT_THROW(FileSink(*session_, "delta", out_.string(), {}, {}), AnalysisError);
   FileSink bad_col(*session_, "json", out_.string(), {}, {"nope"});
   EXPECT_THROW(bad_col.AddBatch(0, schema_, {Batch({{"a", 1}})}, OutputMode::kAppend),
                AnalysisError);
