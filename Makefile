@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test test-asan bench clean
+.PHONY: deps configure build demo test test-asan bench bench-kafka clean
 
 deps:
 	@scripts/install-deps.sh
@@ -33,6 +33,14 @@ bench:
 	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
 	@cmake --build build-bench -j $(JOBS)
 	@bench/run.sh build-bench
+
+# Kafka consume -> from_json -> filter -> produce through a loopback mock cluster, next to a plain
+# librdkafka consume loop and the decode path alone (bench/README.md, "Kafka pipeline").
+bench-kafka:
+	@scripts/install-deps.sh
+	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS) --target bench_kafka_pipeline
+	@bench/run_kafka.sh build-bench
 
 clean:
 	rm -rf build build-asan build-bench

@@ -4,9 +4,14 @@
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <random>
 
+#include <librdkafka/rdkafka.h>
+
+#include "connectors/kafka/kafka_client.h"
+#include "connectors/kafka/kafka_mock_cluster.h"
 #include "sluice/sluice.h"
 
 namespace sluice {
@@ -17,32 +22,41 @@ using namespace sluice::functions;
 namespace {
 
 const char* kUsage =
-    "usage: sluice demo [--output DIR] [--files N] [--events-per-file N]\n"
+    "usage: sluice demo [--kafka] [--output DIR] [--files N] [--events-per-file N]\n"
     "Generates click events (JSON lines, some malformed, some late) into DIR/input, then runs a\n"
     "streaming pipeline over them: file source -> parse/clean -> feature columns -> JSON file sink\n"
     "with a checkpoint; malformed records go to a dead-letter folder. Prints progress once per\n"
-    "micro-batch and a summary. DIR defaults to ./sluice-demo.\n";
+    "micro-batch and a summary. DIR defaults to ./sluice-demo.\n"
+    "\n"
+    "--kafka: the same events go through Kafka instead of files. An in-process loopback Kafka\n"
+    "cluster (librdkafka's mock) is started, a librdkafka producer writes the events as JSON\n"
+    "messages to topic 'clicks' (4 partitions, round-robin), and Sluice reads them with\n"
+    "readStream.format(\"kafka\") (subscribe clicks, startingOffsets earliest) -> from_json ->\n"
+    "malformed values (null from from_json) to a dead-letter JSON sink, clean events to a JSON sink\n"
+    "and, with a 10-minute watermark, 5-minute windows per action to a JSON sink; all with\n"
+    "Trigger.AvailableNow. DIR defaults to ./sluice-demo-kafka.\n";
 
-// Writes N files of generated events; returns (valid, malformed, late) counts.
+// Counts of generated events: (valid, malformed, late).
 struct Generated {
   int64_t valid = 0, malformed = 0, late = 0;
 };
 
-Generated GenerateInput(const fs::path& dir, int files, int per_file) {
+// Generates `files` x `per_file` click events (deterministic) and hands each JSON record (without
+// its newline) to `emit(file_index, record)`.
+Generated GenerateEvents(int files, int per_file,
+                         const std::function<void(int, const std::string&)>& emit) {
   static const char* kPages[] = {"/home", "/Search", "/product/1", "/product/2", "/cart", "/CHECKOUT"};
   static const char* kActions[] = {"view", "click", "add_to_cart", "purchase"};
   static const char* kDevices[] = {"mobile", "desktop", "tablet"};
   std::mt19937_64 rng(42);
   Generated g;
-  fs::create_directories(dir);
   int64_t base = 1735689600;  // 2025-01-01 00:00:00 UTC
   int64_t id = 0;
   for (int f = 0; f < files; ++f) {
-    std::ofstream out(dir / fmt::format("events-{:04d}.json", f));
     for (int i = 0; i < per_file; ++i, ++id) {
       uint64_t r = rng();
       if (r % 97 == 0) {
-        out << "{\"event_id\": " << id << ", \"user_id\": \"u" << (r % 500) << "\", broken json\n";
+        emit(f, fmt::format("{{\"event_id\": {}, \"user_id\": \"u{}\", broken json", id, r % 500));
         ++g.malformed;
         continue;
       }
@@ -59,15 +73,30 @@ Generated GenerateInput(const fs::path& dir, int files, int per_file) {
       std::time_t tt = static_cast<std::time_t>(t);
       char ts[32];
       std::strftime(ts, sizeof ts, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&tt));
-      out << fmt::format(
-          "{{\"event_id\": {}, \"user_id\": {}, \"page\": \"{}\", \"action\": \"{}\", \"amount\": {}, "
-          "\"device\": \"{}\", \"ts\": \"{}\"}}\n",
-          id, (r % 31 == 0) ? "null" : fmt::format("\"u{}\"", r % 500), kPages[(r >> 3) % 6],
-          kActions[(r >> 5) % 4], amount, kDevices[(r >> 7) % 3], ts);
+      emit(f, fmt::format(
+                  "{{\"event_id\": {}, \"user_id\": {}, \"page\": \"{}\", \"action\": \"{}\", \"amount\": {}, "
+                  "\"device\": \"{}\", \"ts\": \"{}\"}}",
+                  id, (r % 31 == 0) ? "null" : fmt::format("\"u{}\"", r % 500), kPages[(r >> 3) % 6],
+                  kActions[(r >> 5) % 4], amount, kDevices[(r >> 7) % 3], ts));
       ++g.valid;
     }
   }
   return g;
+}
+
+// Writes the generated events as N files of JSON lines under `dir`.
+Generated GenerateInput(const fs::path& dir, int files, int per_file) {
+  fs::create_directories(dir);
+  std::ofstream out;
+  int open_file = -1;
+  return GenerateEvents(files, per_file, [&](int f, const std::string& record) {
+    if (f != open_file) {
+      if (out.is_open()) out.close();
+      out.open(dir / fmt::format("events-{:04d}.json", f));
+      open_file = f;
+    }
+    out << record << '\n';
+  });
 }
 
 class ProgressPrinter : public StreamingQueryListener {
@@ -81,17 +110,162 @@ class ProgressPrinter : public StreamingQueryListener {
   }
 };
 
+// `sluice demo --kafka`: producer -> loopback Kafka -> Sluice -> file sinks.
+int RunKafkaDemo(fs::path root, int files, int per_file) {
+  auto started = std::chrono::steady_clock::now();
+  fs::remove_all(root);
+  root = fs::absolute(root);
+  fs::create_directories(root);
+
+  kafka::MockCluster cluster(1);
+  const std::string bs = cluster.bootstrap_servers();
+  const std::string topic = "clicks";
+  cluster.CreateTopic(topic, 4);
+  std::cout << fmt::format("Started a loopback Kafka cluster (librdkafka mock) at {}; topic '{}' with 4 partitions\n",
+                           bs, topic);
+
+  // Producer: the generated events as JSON messages without keys, round-robin over the partitions.
+  int64_t produced = 0, delivery_failures = 0;
+  Generated g;
+  {
+    kafka::Handle producer = kafka::NewClient(
+        RD_KAFKA_PRODUCER, {{"bootstrap.servers", bs}}, {{"linger.ms", "5"}, {"log_level", "3"}},
+        [&](rd_kafka_conf_t* conf) {
+          rd_kafka_conf_set_opaque(conf, &delivery_failures);
+          rd_kafka_conf_set_dr_msg_cb(conf, [](rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
+            if (m->err) ++*static_cast<int64_t*>(opaque);
+          });
+        });
+    g = GenerateEvents(files, per_file, [&](int, const std::string& record) {
+      for (;;) {
+        rd_kafka_resp_err_t err = rd_kafka_producev(
+            producer.get(), RD_KAFKA_V_TOPIC(topic.c_str()),
+            RD_KAFKA_V_PARTITION(static_cast<int32_t>(produced % 4)), RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY),
+            RD_KAFKA_V_VALUE(const_cast<char*>(record.data()), record.size()), RD_KAFKA_V_END);
+        if (err == RD_KAFKA_RESP_ERR__QUEUE_FULL) {
+          rd_kafka_poll(producer.get(), 50);
+          continue;
+        }
+        if (err) throw ExecutionError(fmt::format("produce failed: {}", rd_kafka_err2str(err)));
+        break;
+      }
+      ++produced;
+      rd_kafka_poll(producer.get(), 0);
+    });
+    if (rd_kafka_flush(producer.get(), 30000) != RD_KAFKA_RESP_ERR_NO_ERROR) {
+      throw ExecutionError("producer: flush timed out");
+    }
+  }
+  if (delivery_failures > 0) throw ExecutionError(fmt::format("{} messages were not delivered", delivery_failures));
+  std::cout << fmt::format("Produced {} click events as JSON messages to '{}' ({} malformed, {} 30 minutes late)\n",
+                           produced, topic, g.malformed, g.late);
+
+  Session spark = Session::builder()
+                      .appName("SluiceKafkaDemo")
+                      .config("spark.sql.shuffle.partitions", "4")
+                      .getOrCreate();
+  spark.streams().addListener(std::make_shared<ProgressPrinter>());
+
+  TypePtr schema = StructType({StructField("event_id", LongType()),
+                               StructField("user_id", StringType()),
+                               StructField("page", StringType()),
+                               StructField("action", StringType()),
+                               StructField("amount", DoubleType()),
+                               StructField("device", StringType()),
+                               StructField("ts", TimestampType())});
+  auto messages = [&] {
+    return spark.readStream()
+        .format("kafka")
+        .option("kafka.bootstrap.servers", bs)
+        .option("subscribe", topic)
+        .option("startingOffsets", "earliest")
+        .option("maxOffsetsPerTrigger", int64_t{10000})
+        .load();
+  };
+  // The seed's parsing: from_json over the value; a value that is not JSON gives a null struct.
+  auto parse = [&](const DataFrame& raw) {
+    return raw
+        .select({from_json(col("value").cast("string"), schema).alias("data"),
+                 col("value").cast("string").alias("raw"), col("partition"), col("offset")})
+        .select({col("data.*"), col("raw"), col("partition"), col("offset")});
+  };
+  DataFrame parsed = parse(messages());
+  DataFrame bad = parsed.filter(col("event_id").isNull())
+                      .select({col("raw").alias("record"), col("partition"), col("offset"),
+                               current_timestamp().alias("rejected_at")});
+  DataFrame clean = parsed.filter(col("event_id").isNotNull() && col("user_id").isNotNull() &&
+                                  col("ts").isNotNull())
+                        .drop("raw");
+
+  StreamingQuery dead = bad.writeStream()
+                            .format("json")
+                            .queryName("kafka_dead_letters")
+                            .option("checkpointLocation", (root / "checkpoints/dead_letters").string())
+                            .trigger(Trigger::AvailableNow())
+                            .start((root / "dead_letters").string());
+  StreamingQuery main = clean.writeStream()
+                            .format("json")
+                            .queryName("kafka_clean_events")
+                            .option("checkpointLocation", (root / "checkpoints/clean_events").string())
+                            .trigger(Trigger::AvailableNow())
+                            .start((root / "clean_events").string());
+  DataFrame per_window = clean.withWatermark("ts", "10 minutes")
+                             .groupBy({window(col("ts"), "5 minutes", "1 minute"), col("action")})
+                             .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
+                                   avg("amount").alias("avg_amount"), max(col("ts")).alias("latest_event")});
+  StreamingQuery windows = per_window.writeStream()
+                               .format("json")
+                               .queryName("kafka_action_windows")
+                               .outputMode("append")
+                               .option("checkpointLocation", (root / "checkpoints/action_windows").string())
+                               .trigger(Trigger::AvailableNow())
+                               .start((root / "action_windows").string());
+  main.awaitTermination();
+  dead.awaitTermination();
+  windows.awaitTermination();
+  int64_t consumed = 0, late_dropped = 0;
+  for (const auto& p : main.recentProgress()) consumed += p.num_input_rows;
+  for (const auto& p : windows.recentProgress()) {
+    for (const auto& op : p.state_operators) late_dropped += op.num_rows_dropped_by_watermark;
+  }
+  std::string end_offsets;
+  if (auto last = main.lastProgress(); last && !last->sources.empty()) end_offsets = last->sources[0].end_offset;
+
+  int64_t n_out = spark.read().format("json").schema(clean.schema()).load((root / "clean_events").string()).count();
+  int64_t n_dead = spark.read().format("json").load((root / "dead_letters").string()).count();
+  int64_t n_windows = spark.read().format("json").load((root / "action_windows").string()).count();
+  std::cout << "\nSummary\n";
+  std::cout << fmt::format("  messages produced to '{}'   {}\n"
+                           "  messages consumed by Sluice   {}  (end offsets {})\n"
+                           "  clean events (rows out)       {}  -> {}\n"
+                           "  dead letters (malformed JSON) {}  -> {}\n"
+                           "  filtered (no user or timestamp)  {}\n"
+                           "  late events dropped by the watermark (windowed counts)  {}\n"
+                           "  closed 5-minute windows (sliding 1 minute) written  {}  -> {}\n",
+                           topic, produced, consumed, end_offsets, n_out, (root / "clean_events").string(),
+                           n_dead, (root / "dead_letters").string(), g.valid - n_out, late_dropped, n_windows,
+                           (root / "action_windows").string());
+  spark.stop();
+  double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  std::cout << fmt::format("Done in {:.1f} s. Output under {}\n", secs, root.string());
+  return (consumed == produced && n_dead == g.malformed) ? 0 : 1;
+}
+
 }  // namespace
 
 int RunDemoCommand(const std::vector<std::string>& args) {
   fs::path root = "sluice-demo";
+  bool root_given = false, use_kafka = false;
   int files = 24, per_file = 2000;
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--help" || args[i] == "-h") {
       std::cout << kUsage;
       return 0;
     }
-    if (args[i] == "--output" && i + 1 < args.size()) {
+    if (args[i] == "--kafka") {
+      use_kafka = true;
+    } else if (args[i] == "--output" && i + 1 < args.size()) {
+      root_given = true;
       root = args[++i];
     } else if (args[i] == "--files" && i + 1 < args.size()) {
       files = std::stoi(args[++i]);
@@ -100,6 +274,14 @@ int RunDemoCommand(const std::vector<std::string>& args) {
     } else {
       std::cerr << "sluice demo: unexpected argument '" << args[i] << "'\n" << kUsage;
       return 2;
+    }
+  }
+  if (use_kafka) {
+    try {
+      return RunKafkaDemo(root_given ? root : fs::path("sluice-demo-kafka"), files, per_file);
+    } catch (const std::exception& e) {
+      std::cerr << "sluice demo --kafka failed: " << e.what() << "\n";
+      return 1;
     }
   }
   try {

@@ -2,10 +2,13 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <thread>
 
 #include "api/session_state.h"
 #include "connectors/file/file_stream_source.h"
+#include "delta/delta_relation.h"
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
 
@@ -69,6 +72,11 @@ PlanPtr MakeFileRelationPlan(const SessionState& session, const std::string& for
                              const std::string& path,
                              const std::map<std::string, std::string>& options, TypePtr user_schema,
                              bool streaming) {
+  if (format.size() == 5 && std::equal(format.begin(), format.end(), "delta", [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+      })) {
+    return MakeDeltaRelationPlan(session, path, options, user_schema, streaming);
+  }
   FileSourceSpec spec;
   spec.format = ParseFileFormat(format);
   if (path.empty()) {
