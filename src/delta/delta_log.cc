@@ -270,9 +270,14 @@ struct Replay {
     if (!action.is_object()) {
       throw AnalysisError(fmt::format("Corrupt Delta log file {}: an action is not a JSON object", source));
     }
-    if (auto it = action.find("protocol"); it != action.end() && it->is_object()) protocol = *it;
-    if (auto it = action.find("metaData"); it != action.end() && it->is_object()) metadata = *it;
-    if (auto it = action.find("add"); it != action.end() && it->is_object()) {
+    // Checkpoint rows hold every action column; a struct whose key field is NULL is absent.
+    auto present = [&](const char* name, const char* key) {
+      auto it = action.find(name);
+      return it != action.end() && it->is_object() && it->contains(key) && !(*it)[key].is_null();
+    };
+    if (present("protocol", "minReaderVersion")) protocol = action["protocol"];
+    if (present("metaData", "id") || present("metaData", "schemaString")) metadata = action["metaData"];
+    if (auto it = action.find("add"); present("add", "path")) {
       const J& a = *it;
       if (!a.contains("path") || !a["path"].is_string()) {
         throw AnalysisError(fmt::format("Corrupt Delta log file {}: an add action has no path", source));
@@ -298,7 +303,7 @@ struct Replay {
       }
       files[Key(path_key, a)] = std::move(f);
     }
-    if (auto it = action.find("remove"); it != action.end() && it->is_object()) {
+    if (auto it = action.find("remove"); present("remove", "path")) {
       const J& r = *it;
       if (r.contains("path") && r["path"].is_string()) files.erase(Key(r["path"].get<std::string>(), r));
     }
