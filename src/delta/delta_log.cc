@@ -468,7 +468,9 @@ DeltaSnapshot LoadDeltaSnapshot(const std::string& table_path, const DeltaTimeTr
       throw AnalysisError(fmt::format("[PATH_NOT_FOUND] Path does not exist: file:{}. SQLSTATE: 42K03", tstr));
     }
     throw AnalysisError(fmt::format(
-        "[DELTA_MISSING_DELTA_TABLE] file:{} is not a Delta table (no _delta_log directory).", tstr));
+        "[DELTA_MISSING_DELTA_TABLE] file:{} is not a Delta table (no _delta_log directory; "
+        "CONVERT TO DELTA is not supported yet).",
+        tstr));
   }
   LogListing listing = ListLog(log_dir);
   if (listing.commits.empty() && listing.checkpoints.empty()) {
@@ -480,7 +482,9 @@ DeltaSnapshot LoadDeltaSnapshot(const std::string& table_path, const DeltaTimeTr
   if (!listing.checkpoints.empty()) latest = std::max(latest, listing.checkpoints.rbegin()->first);
   int64_t earliest_commit = listing.commits.empty() ? latest : listing.commits.begin()->first;
   int64_t earliest_recreatable =
-      listing.checkpoints.empty() ? (earliest_commit == 0 ? 0 : -1) : listing.checkpoints.begin()->first;
+      (!listing.commits.empty() && earliest_commit == 0)
+          ? 0
+          : (listing.checkpoints.empty() ? -1 : listing.checkpoints.begin()->first);
 
   int64_t target = latest;
   if (travel.version) {

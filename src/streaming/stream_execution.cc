@@ -340,16 +340,20 @@ void StreamExecution::Terminate(std::optional<std::string> error) {
   }
   {
     std::lock_guard<std::mutex> l(mu_);
-    active_ = false;
-    idle_ = true;
     if (error) error_ = error;
     status_.message = "Stopped";
     status_.is_trigger_active = false;
   }
-  cv_.notify_all();
+  // Listeners and the session learn of the termination before awaitTermination() returns.
   QueryTerminatedEvent ev{id_, run_id_, error};
   for (const auto& listener : session_->Listeners()) listener->onQueryTerminated(ev);
   session_->OnQueryTerminated(this, error.has_value());
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    active_ = false;
+    idle_ = true;
+  }
+  cv_.notify_all();
 }
 
 bool StreamExecution::RunTrigger() {

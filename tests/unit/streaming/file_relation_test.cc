@@ -90,7 +90,7 @@ TEST_F(FileRelationTest, FormatAndSchemaErrors) {
   Write("a.json", "{\"v\":1}\n");
   EXPECT_NE(Message([&] { Plan("xml", dir_.string()); }).find("[UNSUPPORTED_DATA_SOURCE]"),
             std::string::npos);
-  EXPECT_NE(Message([&] { Plan("delta", dir_.string()); }).find("not supported yet"),
+  EXPECT_NE(Message([&] { Plan("orc", dir_.string()); }).find("not supported yet"),
             std::string::npos);
   // A JSON file read as Parquet: an error naming the file, not a crash.
   try {
