@@ -175,20 +175,11 @@ std::vector<Partition> Deduplicate::Execute(ExecContext& ctx) {
   auto input = children_[0]->Execute(ctx);
   size_t nparts = static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
   // Shuffle rows by key hash, keeping input order within each target partition.
-  std::vector<std::vector<RecordBatchPtr>> by_part(nparts);
-  for (const auto& p : input) {
-    for (const auto& c : p) {
-      std::vector<SelectionVector> sels(nparts);
-      for (size_t i = 0; i < c->num_rows(); ++i) {
-        uint64_t h = 0x9e3779b97f4a7c15ULL;
-        for (int k : spec_.key_columns) h = c->column(k)->HashRow(i, h);
-        sels[ShufflePartition(h, nparts)].push_back(static_cast<uint32_t>(i));
-      }
-      for (size_t q = 0; q < nparts; ++q) {
-        if (!sels[q].empty()) by_part[q].push_back(c->Take(sels[q]));
-      }
-    }
-  }
+  auto by_part = HashPartition(input, nparts, [&](const RecordBatch& c) {
+    std::vector<VectorPtr> keys;
+    for (int k : spec_.key_columns) keys.push_back(c.column(k));
+    return keys;
+  });
   if (streaming_) {
     if (states_.size() != nparts) states_.resize(nparts);
     std::lock_guard<std::mutex> l(mu_);

@@ -189,22 +189,11 @@ RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::
 std::vector<Partition> FlatMapGroupsWithState::Execute(ExecContext& ctx) {
   auto input = children_[0]->Execute(ctx);
   size_t nparts = static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
-  std::vector<std::vector<RecordBatchPtr>> by_part(nparts);
-  for (const auto& p : input) {
-    for (const auto& c : p) {
-      std::vector<VectorPtr> kc;
-      for (const auto& k : keys_) kc.push_back(Evaluate(*k, *c, ctx.eval));
-      std::vector<SelectionVector> sels(nparts);
-      for (size_t i = 0; i < c->num_rows(); ++i) {
-        uint64_t h = 0x9e3779b97f4a7c15ULL;
-        for (const auto& k : kc) h = k->HashRow(i, h);
-        sels[ShufflePartition(h, nparts)].push_back(static_cast<uint32_t>(i));
-      }
-      for (size_t q = 0; q < nparts; ++q) {
-        if (!sels[q].empty()) by_part[q].push_back(c->Take(sels[q]));
-      }
-    }
-  }
+  auto by_part = HashPartition(input, nparts, [&](const RecordBatch& c) {
+    std::vector<VectorPtr> keys;
+    for (const auto& k : keys_) keys.push_back(Evaluate(*k, c, ctx.eval));
+    return keys;
+  });
   if (streaming_) {
     if (states_.size() != nparts) states_.resize(nparts);
     std::lock_guard<std::mutex> l(mu_);

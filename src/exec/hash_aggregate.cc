@@ -133,11 +133,9 @@ RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext&
 std::vector<RecordBatchPtr> HashAggregate::ShuffleSplit(const RecordBatchPtr& batch, size_t n) const {
   std::vector<SelectionVector> sels(n);
   size_t nk = spec_.keys.size();
-  for (size_t i = 0; i < batch->num_rows(); ++i) {
-    uint64_t h = 0x9e3779b97f4a7c15ULL;
-    for (size_t k = 0; k < nk; ++k) h = batch->column(k)->HashRow(i, h);
-    sels[nk == 0 ? 0 : ShufflePartition(h, n)].push_back(static_cast<uint32_t>(i));
-  }
+  std::vector<VectorPtr> keys(batch->columns().begin(), batch->columns().begin() + nk);
+  for (size_t i = 0; i < batch->num_rows(); ++i)
+    sels[nk == 0 ? 0 : ShufflePartition(HashKeyRow(keys, i), n)].push_back(static_cast<uint32_t>(i));
   std::vector<RecordBatchPtr> out(n);
   for (size_t p = 0; p < n; ++p) {
     if (!sels[p].empty()) out[p] = sels[p].size() == batch->num_rows() ? batch : batch->Take(sels[p]);

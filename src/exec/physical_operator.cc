@@ -52,6 +52,31 @@ std::vector<Partition> MapChunks(ExecContext& ctx, const std::vector<Partition>&
   return out;
 }
 
+uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  for (const auto& k : keys) h = k->HashRow(row, h);
+  return h;
+}
+
+std::vector<std::vector<RecordBatchPtr>> HashPartition(
+    const std::vector<Partition>& input, size_t n,
+    const std::function<std::vector<VectorPtr>(const RecordBatch&)>& keys_of) {
+  std::vector<std::vector<RecordBatchPtr>> out(n);
+  for (const auto& p : input) {
+    for (const auto& c : p) {
+      std::vector<VectorPtr> keys = keys_of(*c);
+      std::vector<SelectionVector> sels(n);
+      for (size_t i = 0; i < c->num_rows(); ++i)
+        sels[ShufflePartition(HashKeyRow(keys, i), n)].push_back(static_cast<uint32_t>(i));
+      for (size_t q = 0; q < n; ++q) {
+        if (sels[q].empty()) continue;
+        out[q].push_back(sels[q].size() == c->num_rows() ? c : c->Take(sels[q]));
+      }
+    }
+  }
+  return out;
+}
+
 size_t CountRows(const std::vector<Partition>& parts) {
   size_t n = 0;
   for (const auto& p : parts) {

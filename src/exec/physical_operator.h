@@ -87,6 +87,15 @@ inline size_t ShufflePartition(uint64_t hash, size_t n) {
   return static_cast<size_t>(((hash >> 32) * n) >> 32);
 }
 
+/// Hash of row `row` over key columns (0 keys: a constant).
+uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row);
+
+/// Splits every chunk of `input` into `n` partitions by the hash of its key columns (given per
+/// chunk by `keys_of`), keeping the input order within each partition.
+std::vector<std::vector<RecordBatchPtr>> HashPartition(
+    const std::vector<Partition>& input, size_t n,
+    const std::function<std::vector<VectorPtr>(const RecordBatch&)>& keys_of);
+
 /// Total rows of partitions.
 size_t CountRows(const std::vector<Partition>& parts);
 /// All chunks of all partitions concatenated into one batch of `schema`.

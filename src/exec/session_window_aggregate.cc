@@ -316,20 +316,9 @@ std::vector<Partition> SessionWindowAggregate::Execute(ExecContext& ctx) {
     return r;
   });
   size_t nparts = spec_.keys.empty() ? 1 : static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
-  std::vector<std::vector<RecordBatchPtr>> by_part(nparts);
-  for (const auto& p : sessions) {
-    for (const auto& c : p) {
-      std::vector<SelectionVector> sels(nparts);
-      for (size_t i = 0; i < c->num_rows(); ++i) {
-        uint64_t h = 0x9e3779b97f4a7c15ULL;
-        for (size_t k = 0; k < spec_.keys.size(); ++k) h = c->column(k)->HashRow(i, h);
-        sels[spec_.keys.empty() ? 0 : ShufflePartition(h, nparts)].push_back(static_cast<uint32_t>(i));
-      }
-      for (size_t q = 0; q < nparts; ++q) {
-        if (!sels[q].empty()) by_part[q].push_back(c->Take(sels[q]));
-      }
-    }
-  }
+  auto by_part = HashPartition(sessions, nparts, [&](const RecordBatch& c) {
+    return std::vector<VectorPtr>(c.columns().begin(), c.columns().begin() + spec_.keys.size());
+  });
   if (streaming_) {
     std::lock_guard<std::mutex> l(mu_);
     if (cache_.size() != nparts) cache_.resize(nparts);
