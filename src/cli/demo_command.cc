@@ -240,7 +240,7 @@ int RunKafkaDemo(fs::path root, int files, int per_file) {
                            "  clean events (rows out)       {}  -> {}\n"
                            "  dead letters (malformed JSON) {}  -> {}\n"
                            "  filtered (no user or timestamp)  {}\n"
-                           "  late events dropped by the watermark (windowed counts)  {}\n"
+                           "  window rows dropped by the watermark (a late event counts once per sliding window)  {}\n"
                            "  closed 5-minute windows (sliding 1 minute) written  {}  -> {}\n",
                            topic, produced, consumed, end_offsets, n_out, (root / "clean_events").string(),
                            n_dead, (root / "dead_letters").string(), g.valid - n_out, late_dropped, n_windows,
@@ -377,7 +377,7 @@ int RunDemoCommand(const std::vector<std::string>& args) {
     std::cout << fmt::format("  input events      {}\n  clean events      {}  -> {}\n"
                              "  dead letters      {}  -> {}\n"
                              "  filtered (no user or timestamp)  {}\n"
-                             "  late events dropped by the watermark (windowed counts)  {}\n"
+                             "  window rows dropped by the watermark (a late event counts once per sliding window)  {}\n"
                              "  closed 5-minute windows (sliding 1 minute) written  {}  -> {}\n",
                              g.valid + g.malformed, n_out, (root / "clean_events").string(), n_dead,
                              (root / "dead_letters").string(), dropped, late_dropped,
