@@ -6,58 +6,12 @@
 #include "expr/evaluator.h"
 #include "expr/expression.h"
 #include "sluice/exception.h"
+#include "function_test_support.h"
 
 namespace sluice {
 namespace {
-[[maybe_unused]] ExprPtr L(int64_t v) { return MakeLiteral(Value::Long(v)); }
-[[maybe_unused]] ExprPtr Dbl(double v) { return MakeLiteral(Value::Double(v)); }
-[[maybe_unused]] ExprPtr F(const std::string& fn, std::vector<ExprPtr> args) { return MakeCall(fn, std::move(args)); }
 
-[[maybe_unused]] EvalContext Ctx(bool ansi = true) {
-  EvalContext c;
-  c.ansi_enabled = ansi;
-  return c;
-}
-[[maybe_unused]] ExprPtr S(const std::string& s) { return MakeLiteral(Value::String(s)); }
-[[maybe_unused]] ExprPtr I(int32_t v) { return MakeLiteral(Value::Int(v)); }
-[[maybe_unused]] ExprPtr NullStr() { return MakeLiteral(Value::Null(StringType())); }
-
-/// Binds an expression tree bottom-up (children first), as the analyzer does.
-ExprPtr BindTree(ExprPtr e, const EvalContext& ctx) {
-  if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kBoundColumn) return e;
-  for (auto& c : e->children) c = BindTree(c, ctx);
-  return BindExpression(e, ctx);
-}
-
-/// fn(args) evaluated over a one-row batch.
-Value Call(const std::string& fn, std::vector<ExprPtr> args, const EvalContext& ctx = Ctx()) {
-  ExprPtr bound = BindTree(MakeCall(fn, std::move(args)), ctx);
-  auto batch = RecordBatch::FromRows(StructType({StructField("x", IntegerType())}), {{Value::Int(0)}});
-  return Evaluate(*bound, *batch, ctx)->GetValue(0);
-}
-[[maybe_unused]] std::string Str(const std::string& fn, std::vector<ExprPtr> args, const EvalContext& ctx = Ctx()) {
-  Value v = Call(fn, std::move(args), ctx);
-  EXPECT_FALSE(v.is_null()) << fn;
-  return v.is_null() ? "<null>" : v.GetString();
-}
-
-/// fn(c0, c1, ...) over columns (not constants), row by row.
-[[maybe_unused]] std::vector<Value> CallColumns(const std::string& fn, std::vector<TypePtr> types,
-                               const std::vector<std::vector<Value>>& rows,
-                               const EvalContext& ctx = Ctx()) {
-  std::vector<StructField> fields;
-  std::vector<ExprPtr> args;
-  for (size_t i = 0; i < types.size(); ++i) {
-    fields.emplace_back("c" + std::to_string(i), types[i]);
-    args.push_back(MakeBoundColumn(static_cast<int>(i), types[i], "c" + std::to_string(i)));
-  }
-  auto batch = RecordBatch::FromRows(StructType(fields), rows);
-  ExprPtr bound = BindTree(MakeCall(fn, std::move(args)), ctx);
-  VectorPtr out = Evaluate(*bound, *batch, ctx);
-  std::vector<Value> values;
-  for (size_t i = 0; i < out->size(); ++i) values.push_back(out->GetValue(i));
-  return values;
-}
+using namespace function_test;
 
 
 /// Spark's CAST(result AS STRING) rendering of fn(args).
