@@ -7,10 +7,14 @@ GroupHashTable::GroupHashTable(std::vector<TypePtr> key_types) : key_types_(std:
   slots_.assign(64, 0);
 }
 
-uint64_t GroupHashTable::HashRow(const std::vector<VectorPtr>& keys, size_t row) const {
+uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row) {
   uint64_t h = 0x9e3779b97f4a7c15ULL;
   for (const auto& k : keys) h = k->HashRow(row, h);
   return h;
+}
+
+uint64_t GroupHashTable::HashRow(const std::vector<VectorPtr>& keys, size_t row) const {
+  return HashKeyRow(keys, row);
 }
 
 bool GroupHashTable::KeyEquals(const std::vector<VectorPtr>& keys, size_t row, uint32_t g) const {

@@ -10,6 +10,9 @@
 
 namespace sluice {
 
+/// Hash of row `row` over key columns (0 keys: a constant); the hash grouping and shuffling use.
+uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row);
+
 class GroupHashTable {
  public:
   explicit GroupHashTable(std::vector<TypePtr> key_types);

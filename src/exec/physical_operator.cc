@@ -52,12 +52,6 @@ std::vector<Partition> MapChunks(ExecContext& ctx, const std::vector<Partition>&
   return out;
 }
 
-uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row) {
-  uint64_t h = 0x9e3779b97f4a7c15ULL;
-  for (const auto& k : keys) h = k->HashRow(row, h);
-  return h;
-}
-
 std::vector<std::vector<RecordBatchPtr>> HashPartition(
     const std::vector<Partition>& input, size_t n,
     const std::function<std::vector<VectorPtr>(const RecordBatch&)>& keys_of) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "columnar/record_batch.h"
+#include "exec/group_hash_table.h"
 #include "expr/eval_context.h"
 #include "plan/relation_source.h"
 
@@ -86,9 +87,6 @@ std::vector<Partition> MapChunks(ExecContext& ctx, const std::vector<Partition>&
 inline size_t ShufflePartition(uint64_t hash, size_t n) {
   return static_cast<size_t>(((hash >> 32) * n) >> 32);
 }
-
-/// Hash of row `row` over key columns (0 keys: a constant).
-uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row);
 
 /// Splits every chunk of `input` into `n` partitions by the hash of its key columns (given per
 /// chunk by `keys_of`), keeping the input order within each partition.
