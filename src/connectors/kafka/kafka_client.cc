@@ -170,8 +170,8 @@ RangeReader::RangeReader(const std::map<std::string, std::string>& conf, const s
                                               {"auto.offset.reset", "earliest"},
                                               {"enable.partition.eof", "true"}};
   if (!conf.count("group.id")) fixed["group.id"] = group_id;
-  // Partitions are paused once their range is read, so short fetch waits cost no idle traffic;
-  // they keep the end of a range (and the mock, which holds every fetch) from adding latency.
+  // Short fetch waits keep the end of a range (and the mock, which holds every fetch) from adding
+  // latency.
   std::map<std::string, std::string> user = conf;
   if (!user.count("fetch.wait.max.ms")) user["fetch.wait.max.ms"] = "10";
   // librdkafka 2.0 stops fetching a partition whose queue holds queued.min.messages and only
@@ -185,6 +185,7 @@ RangeReader::RangeReader(const std::map<std::string, std::string>& conf, const s
 
 RangeReader::~RangeReader() {
   stash_.clear();
+  ReleasePartitionQueues();
   if (queue_) rd_kafka_queue_destroy(queue_);
   if (rk_) {
     rd_kafka_assign(rk_.get(), nullptr);
@@ -197,25 +198,37 @@ void RangeReader::Assign(const std::vector<Range>& ranges) {
   for (const auto& r : ranges) {
     rd_kafka_topic_partition_list_add(list.get(), r.tp.topic.c_str(), r.tp.partition)->offset = r.from;
   }
+  ReleasePartitionQueues();
   rd_kafka_resp_err_t err = rd_kafka_assign(rk_.get(), list.get());
   if (err) throw ExecutionError(fmt::format("Kafka assign failed: {}", rd_kafka_err2str(err)));
   positions_.clear();
   stash_.clear();
-  paused_.clear();
   for (const auto& r : ranges) positions_[r.tp] = r.from;
 }
 
-void RangeReader::SetPaused(const TopicPartition& tp, bool paused) {
-  if (paused == (paused_.count(tp) > 0)) return;
-  ListPtr list(rd_kafka_topic_partition_list_new(1));
-  rd_kafka_topic_partition_list_add(list.get(), tp.topic.c_str(), tp.partition);
-  if (paused) {
-    rd_kafka_pause_partitions(rk_.get(), list.get());
-    paused_.insert(tp);
+void RangeReader::SetAttached(const TopicPartition& tp, bool attached) {
+  auto it = detached_.find(tp);
+  if (attached) {
+    if (it == detached_.end()) return;
+    // Records queued meanwhile move to the consumer queue, in order, ahead of later fetches.
+    rd_kafka_queue_forward(it->second, queue_);
+    rd_kafka_queue_destroy(it->second);
+    detached_.erase(it);
   } else {
-    rd_kafka_resume_partitions(rk_.get(), list.get());
-    paused_.erase(tp);
+    if (it != detached_.end()) return;
+    rd_kafka_queue_t* q = rd_kafka_queue_get_partition(rk_.get(), tp.topic.c_str(), tp.partition);
+    if (q == nullptr) return;  // not assigned
+    rd_kafka_queue_forward(q, nullptr);
+    detached_[tp] = q;
   }
+}
+
+void RangeReader::ReleasePartitionQueues() {
+  for (auto& [tp, q] : detached_) {
+    rd_kafka_queue_forward(q, queue_);
+    rd_kafka_queue_destroy(q);
+  }
+  detached_.clear();
 }
 
 void RangeReader::Read(const std::vector<Range>& all_ranges, const EmitFn& emit, const DataLossFn& on_loss) {
@@ -242,7 +255,7 @@ void RangeReader::Read(const std::vector<Range>& all_ranges, const EmitFn& emit,
   auto finish = [&](const TopicPartition& tp) {
     positions_[tp] = ranges[pending[tp]].until;
     pending.erase(tp);
-    SetPaused(tp, true);
+    SetAttached(tp, false);
   };
   // Checks a gap before offset `next` of `tp` (whose next expected offset is positions_[tp]):
   // records deleted by retention are data loss; compacted records and transaction markers are not.
@@ -266,7 +279,7 @@ void RangeReader::Read(const std::vector<Range>& all_ranges, const EmitFn& emit,
     auto pit = pending.find(tp);
     if (pit == pending.end()) {
       stash_[tp].emplace_back(m);
-      SetPaused(tp, true);
+      SetAttached(tp, false);
       return true;
     }
     const Range& r = ranges[pit->second];
@@ -296,7 +309,7 @@ void RangeReader::Read(const std::vector<Range>& all_ranges, const EmitFn& emit,
       if (handle(m.get())) m.release();  // stashed again
     }
   }
-  for (const auto& [tp, i] : pending) SetPaused(tp, false);
+  for (const auto& [tp, i] : pending) SetAttached(tp, true);
 
   std::vector<rd_kafka_message_t*> batch(1024);
   int64_t last_progress = SteadyMs();

@@ -82,14 +82,19 @@ class RangeReader {
   using MessagePtr = std::unique_ptr<rd_kafka_message_t, MessageDeleter>;
 
   void Assign(const std::vector<Range>& ranges);
-  void SetPaused(const TopicPartition& tp, bool paused);
+  /// Routes the partition's fetched records into the consumer queue (attached) or keeps them in
+  /// the partition's own queue (detached). Detaching instead of pausing keeps the fetcher running
+  /// (bounded by queued.max.messages.kbytes), so the next range starts from prefetched records
+  /// rather than waiting for a resumed fetch.
+  void SetAttached(const TopicPartition& tp, bool attached);
+  void ReleasePartitionQueues();
 
   Handle rk_;
   rd_kafka_queue_t* queue_ = nullptr;
   int64_t poll_timeout_ms_;
   std::map<TopicPartition, int64_t> positions_;             // assigned partitions: next offset to hand out
   std::map<TopicPartition, std::deque<MessagePtr>> stash_;  // fetched past a range's end
-  std::set<TopicPartition> paused_;
+  std::map<TopicPartition, rd_kafka_queue_t*> detached_;  // partition queue handles
 };
 
 }  // namespace sluice::kafka
