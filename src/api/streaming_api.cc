@@ -30,6 +30,35 @@ std::string Lower(std::string s) {
 }
 }  // namespace
 
+// The late-rows dead-letter sink of a query (options lateRowsPath, lateRowsFormat), or null. It is
+// a file sink of its own (with its own _spark_metadata manifest, so re-run batches are skipped).
+std::shared_ptr<Sink> MakeLateRowsSink(const SessionState& session,
+                                       const std::map<std::string, std::string>& options) {
+  std::optional<std::string> path;
+  std::string format = "json";
+  for (const auto& [k, v] : options) {
+    if (Lower(k) == "laterowspath") path = v;
+    if (Lower(k) == "laterowsformat") format = Lower(v);
+  }
+  if (!path) {
+    if (options.count("lateRowsFormat")) throw AnalysisError("lateRowsFormat is set but lateRowsPath is not");
+    return nullptr;
+  }
+  if (path->empty()) throw AnalysisError("lateRowsPath must not be empty");
+  if (format != "json" && format != "parquet" && format != "csv") {
+    throw AnalysisError(fmt::format("lateRowsFormat must be json, parquet or csv, got '{}'", format));
+  }
+  auto sink_path = options.find("path");
+  if (sink_path != options.end() &&
+      std::filesystem::absolute(sink_path->second).lexically_normal() ==
+          std::filesystem::absolute(*path).lexically_normal()) {
+    throw AnalysisError("lateRowsPath must differ from the sink's path: " + *path);
+  }
+  std::map<std::string, std::string> sink_options;
+  if (format == "csv") sink_options["header"] = "true";
+  return std::make_shared<FileSink>(session, format, *path, sink_options, std::vector<std::string>{});
+}
+
 Trigger Trigger::ProcessingTime(const std::string& interval) {
   int64_t us = ParseDurationMicros(interval);
   if (us < 0) throw AnalysisError("[INVALID_TRIGGER] interval must not be negative: " + interval);
@@ -218,6 +247,7 @@ StreamingQuery DataStreamWriter::start() {
 
 // ---- StreamingQuery ----
 std::string StreamingQuery::id() const { return exec_->id(); }
+  spec.late_rows_sink = MakeLateRowsSink(*session, options_);
 std::string StreamingQuery::runId() const { return exec_->run_id(); }
 std::string StreamingQuery::name() const { return exec_->name(); }
 bool StreamingQuery::isActive() const { return exec_->IsActive(); }

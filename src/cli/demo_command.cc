@@ -218,6 +218,7 @@ int RunKafkaDemo(fs::path root, int files, int per_file) {
                                .queryName("kafka_action_windows")
                                .outputMode("append")
                                .option("checkpointLocation", (root / "checkpoints/action_windows").string())
+                               .option("lateRowsPath", (root / "late_events").string())
                                .trigger(Trigger::AvailableNow())
                                .start((root / "action_windows").string());
   main.awaitTermination();
@@ -240,11 +241,11 @@ int RunKafkaDemo(fs::path root, int files, int per_file) {
                            "  clean events (rows out)       {}  -> {}\n"
                            "  dead letters (malformed JSON) {}  -> {}\n"
                            "  filtered (no user or timestamp)  {}\n"
-                           "  window rows dropped by the watermark (a late event counts once per sliding window)  {}\n"
+                           "  window rows dropped by the watermark (a late event counts once per sliding window)  {}  -> {}\n"
                            "  closed 5-minute windows (sliding 1 minute) written  {}  -> {}\n",
                            topic, produced, consumed, end_offsets, n_out, (root / "clean_events").string(),
-                           n_dead, (root / "dead_letters").string(), g.valid - n_out, late_dropped, n_windows,
-                           (root / "action_windows").string());
+                           n_dead, (root / "dead_letters").string(), g.valid - n_out, late_dropped,
+                           (root / "late_events").string(), n_windows, (root / "action_windows").string());
   spark.stop();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << fmt::format("Done in {:.1f} s. Output under {}\n", secs, root.string());
@@ -347,7 +348,7 @@ int RunDemoCommand(const std::vector<std::string>& args) {
     // The seed's windowed aggregation (append mode): 5-minute windows sliding every minute per
     // event type, with a 10-minute watermark. A window is written once, after the watermark passes
     // its end; events too late for a closed window are dropped and counted in the progress
-    // (stateOperators.numRowsDroppedByWatermark).
+    // (stateOperators.numRowsDroppedByWatermark) and written to the late-rows dead-letter sink.
     DataFrame per_window = clean.withWatermark("ts", "10 minutes")
                                .groupBy({window(col("ts"), "5 minutes", "1 minute"), col("action")})
                                .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
@@ -357,6 +358,7 @@ int RunDemoCommand(const std::vector<std::string>& args) {
                                  .queryName("action_windows")
                                  .outputMode("append")
                                  .option("checkpointLocation", (root / "checkpoints/action_windows").string())
+                                 .option("lateRowsPath", (root / "late_events").string())
                                  .trigger(Trigger::AvailableNow())
                                  .start((root / "action_windows").string());
     main.awaitTermination();
@@ -377,10 +379,10 @@ int RunDemoCommand(const std::vector<std::string>& args) {
     std::cout << fmt::format("  input events      {}\n  clean events      {}  -> {}\n"
                              "  dead letters      {}  -> {}\n"
                              "  filtered (no user or timestamp)  {}\n"
-                             "  window rows dropped by the watermark (a late event counts once per sliding window)  {}\n"
+                             "  window rows dropped by the watermark (a late event counts once per sliding window)  {}  -> {}\n"
                              "  closed 5-minute windows (sliding 1 minute) written  {}  -> {}\n",
                              g.valid + g.malformed, n_out, (root / "clean_events").string(), n_dead,
-                             (root / "dead_letters").string(), dropped, late_dropped,
+                             (root / "dead_letters").string(), dropped, late_dropped, (root / "late_events").string(),
                              spark.read().format("json").load((root / "action_windows").string()).count(),
                              (root / "action_windows").string());
     std::cout << "\nEvents by action and amount category (batch SQL over the sink's output):\n";

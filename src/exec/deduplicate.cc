@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "exec/group_hash_table.h"
+#include "exec/late_rows.h"
 #include "state/row_codec.h"
 #include "state/state_schema.h"
 #include "state/state_store.h"
@@ -88,11 +89,17 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
     for (int c : spec_.key_columns) keys.push_back(chunk->column(c));
     const Vector* et = spec_.event_time_column >= 0 ? chunk->column(spec_.event_time_column).get() : nullptr;
     SelectionVector keep;
+    SelectionVector late;
+    std::vector<int64_t> late_times;
     std::vector<uint32_t> g;
     for (size_t i = 0; i < n; ++i) {
       int64_t t_ms = et && et->IsValid(i) ? et->Get<int64_t>(i) / 1000 : INT64_MIN;
       if (et && late_wm != INT64_MIN && et->IsValid(i) && t_ms <= late_wm) {
         ++*dropped_late;
+        if (ctx.stream->late_rows != nullptr) {
+          late.push_back(static_cast<uint32_t>(i));
+          late_times.push_back(et->Get<int64_t>(i));
+        }
         continue;
       }
       // One row at a time so that duplicates within the batch are seen.
@@ -122,6 +129,10 @@ RecordBatchPtr Deduplicate::DedupPartition(size_t part, const std::vector<Record
       keep.push_back(static_cast<uint32_t>(i));
     }
     if (!keep.empty()) out.push_back(keep.size() == n ? chunk : chunk->Take(keep));
+    if (!late.empty()) {
+      ctx.stream->late_rows->Add(operator_id_, "dedupe", "event time at or below the watermark", late_wm,
+                                 *chunk, late, late_times);
+    }
   }
   if (streaming_) {
     // Evict by watermark.

@@ -6,6 +6,7 @@
 #include "exec/aggregate_function.h"
 #include "exec/filter.h"
 #include "exec/group_hash_table.h"
+#include "exec/late_rows.h"
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
 #include "state/row_codec.h"
@@ -90,16 +91,32 @@ std::optional<StateSchemaInfo> HashAggregate::StateSchema() const {
 HashAggregate::~HashAggregate() = default;
 
 RecordBatchPtr HashAggregate::DropLateRows(const RecordBatchPtr& chunk, const EvalContext& ctx,
-                                           int64_t wm_ms, int64_t* dropped) const {
+                                           int64_t wm_ms, LateRowCollector* late_rows,
+                                           int64_t* dropped) const {
   VectorPtr key = Evaluate(*spec_.keys[spec_.event_time_key], *chunk, ctx);
   SelectionVector keep;
+  SelectionVector late;
+  std::vector<int64_t> late_times;
   keep.reserve(chunk->num_rows());
   for (size_t i = 0; i < chunk->num_rows(); ++i) {
-    if (key->IsValid(i) && EventTimeMs(*key, i, spec_.event_time_is_window) <= wm_ms) {
-      ++*dropped;
-      continue;
+    if (key->IsValid(i)) {
+      int64_t t_ms = EventTimeMs(*key, i, spec_.event_time_is_window);
+      if (t_ms <= wm_ms) {
+        ++*dropped;
+        if (late_rows != nullptr) {
+          late.push_back(static_cast<uint32_t>(i));
+          late_times.push_back(t_ms * 1000);
+        }
+        continue;
+      }
     }
     keep.push_back(static_cast<uint32_t>(i));
+  }
+  if (late_rows != nullptr) {
+    late_rows->Add(operator_id_, "stateStoreSave",
+                   spec_.event_time_is_window ? "window end at or below the watermark"
+                                              : "event time at or below the watermark",
+                   wm_ms, *chunk, late, late_times);
   }
   if (keep.size() == chunk->num_rows()) return chunk;
   return chunk->Take(keep);
@@ -336,7 +353,7 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
     std::mutex m;
     input = MapChunks(ctx, input, [&](const RecordBatchPtr& c) {
       int64_t d = 0;
-      auto r = DropLateRows(c, ctx.eval, ctx.stream->watermark_for_late_rows_ms, &d);
+      auto r = DropLateRows(c, ctx.eval, ctx.stream->watermark_for_late_rows_ms, ctx.stream->late_rows, &d);
       std::lock_guard<std::mutex> l(m);
       dropped += d;
       return r;

@@ -52,7 +52,7 @@ class HashAggregate : public PhysicalOperator {
   std::vector<RecordBatchPtr> ShuffleSplit(const RecordBatchPtr& batch, size_t n) const;
   /// Drops rows whose event time is at or below the late-row watermark; returns the dropped count.
   RecordBatchPtr DropLateRows(const RecordBatchPtr& chunk, const EvalContext& ctx, int64_t wm_ms,
-                              int64_t* dropped) const;
+                              LateRowCollector* late_rows, int64_t* dropped) const;
 
   AggregateSpec spec_;
   bool streaming_;

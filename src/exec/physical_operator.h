@@ -22,6 +22,7 @@ namespace sluice {
 
 class ThreadPool;
 class StateStoreProvider;
+class LateRowCollector;
 struct StateOperatorProgress;
 
 /// Per-micro-batch information for streaming execution.
@@ -39,6 +40,9 @@ struct StreamBatchContext {
   int output_mode = 0;  // OutputMode
   /// True for a batch that runs only because the watermark moved (no new input).
   bool no_data_batch = false;
+  /// Where operators record the rows they drop as late (null unless the query has a late-rows
+  /// dead-letter sink).
+  LateRowCollector* late_rows = nullptr;
 };
 
 struct ExecContext {

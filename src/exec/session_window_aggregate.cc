@@ -6,6 +6,7 @@
 
 #include "exec/aggregate_function.h"
 #include "exec/group_hash_table.h"
+#include "exec/late_rows.h"
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
 #include "sluice/exception.h"
@@ -63,11 +64,14 @@ std::optional<StateSchemaInfo> SessionWindowAggregate::StateSchema() const {
 SessionWindowAggregate::~SessionWindowAggregate() = default;
 
 RecordBatchPtr SessionWindowAggregate::RowSessions(const RecordBatchPtr& chunk, const EvalContext& ctx,
-                                                   int64_t late_wm_ms, int64_t* dropped) const {
+                                                   int64_t late_wm_ms, LateRowCollector* late_rows,
+                                                   int64_t* dropped) const {
   size_t n = chunk->num_rows();
   VectorPtr t = Evaluate(*spec_.time, *chunk, ctx);
   VectorPtr g = Evaluate(*spec_.gap, *chunk, ctx);
   SelectionVector sel;
+  SelectionVector late;
+  std::vector<int64_t> late_times;
   std::vector<int64_t> starts, ends;
   for (size_t i = 0; i < n; ++i) {
     if (t->IsNull(i) || g->IsNull(i)) continue;
@@ -85,11 +89,20 @@ RecordBatchPtr SessionWindowAggregate::RowSessions(const RecordBatchPtr& chunk, 
     int64_t ts = t->Get<int64_t>(i);
     if (late_wm_ms != INT64_MIN && (ts + gap) / 1000 <= late_wm_ms) {
       ++*dropped;
+      if (late_rows != nullptr) {
+        late.push_back(static_cast<uint32_t>(i));
+        late_times.push_back(ts + gap);
+      }
       continue;
     }
     sel.push_back(static_cast<uint32_t>(i));
     starts.push_back(ts);
     ends.push_back(ts + gap);
+  }
+  if (late_rows != nullptr) {
+    late_rows->Add(operator_id_, "sessionWindowStateStoreSaveExec",
+                   "session end (event time + gap) at or below the watermark", late_wm_ms, *chunk, late,
+                   late_times);
   }
   RecordBatchPtr rows = sel.size() == n ? chunk : chunk->Take(sel);
   size_t m = rows->num_rows();
@@ -310,7 +323,7 @@ std::vector<Partition> SessionWindowAggregate::Execute(ExecContext& ctx) {
   int64_t dropped = 0;
   auto sessions = MapChunks(ctx, input, [&](const RecordBatchPtr& c) {
     int64_t d = 0;
-    auto r = RowSessions(c, ctx.eval, late_wm, &d);
+    auto r = RowSessions(c, ctx.eval, late_wm, streaming_ ? ctx.stream->late_rows : nullptr, &d);
     std::lock_guard<std::mutex> l(m);
     dropped += d;
     return r;

@@ -50,6 +50,7 @@ class SessionWindowAggregate : public PhysicalOperator {
 
   /// Rows [keys..., start, end, row-level aggregate state...] for the sessions one input chunk opens.
   RecordBatchPtr RowSessions(const RecordBatchPtr& chunk, const EvalContext& ctx, int64_t late_wm_ms,
+                             LateRowCollector* late_rows,
                              int64_t* dropped) const;
   RecordBatchPtr MergePartition(size_t part, const std::vector<RecordBatchPtr>& sessions, ExecContext& ctx);
 

@@ -8,6 +8,7 @@
 #include "api/config_defaults.h"
 #include "api/session_state.h"
 #include "exec/event_time_watermark.h"
+#include "exec/late_rows.h"
 #include "exec/physical_planner.h"
 #include "platform/clock.h"
 #include "platform/file_system.h"
@@ -336,6 +337,7 @@ void StreamExecution::Terminate(std::optional<std::string> error) {
   }
   try {
     spec_.sink->Close();
+    if (spec_.late_rows_sink) spec_.late_rows_sink->Close();
   } catch (...) {
   }
   {
@@ -417,6 +419,11 @@ bool StreamExecution::RunTrigger() {
   sb.state = inc.state.get();
   sb.output_mode = static_cast<int>(spec_.output_mode);
   sb.no_data_batch = no_data_batch;
+  std::optional<LateRowCollector> late_rows;
+  if (spec_.late_rows_sink) {
+    late_rows.emplace(batch_id, session_->MakeEvalContext().time_zone);
+    sb.late_rows = &*late_rows;
+  }
   std::vector<int64_t> rows_per_source(nsrc, 0);
   for (size_t i = 0; i < nsrc; ++i) {
     const auto& end = entry.source_offsets[i];
@@ -446,6 +453,11 @@ bool StreamExecution::RunTrigger() {
     }
   }
   spec_.sink->AddBatch(batch_id, schema, out, spec_.output_mode);
+  // Late rows go out with the batch, before its commit, so a re-run batch rewrites the same ids.
+  if (late_rows && late_rows->size() > 0) {
+    spec_.late_rows_sink->AddBatch(batch_id, LateRowCollector::Schema(), {late_rows->Finish()},
+                                   OutputMode::kAppend);
+  }
   durations["addBatch"] = SteadyMs() - t_add;
 
   // Advance the watermark from this batch's event times.

@@ -34,6 +34,9 @@ class IncrementalPlan;
 struct StreamQuerySpec {
   std::shared_ptr<LogicalPlan> plan;  // analyzed, streaming
   std::shared_ptr<Sink> sink;
+  /// Optional dead-letter sink for rows stateful operators drop as late (writeStream options
+  /// lateRowsPath / lateRowsFormat); it receives LateRowCollector::Schema() rows per batch id.
+  std::shared_ptr<Sink> late_rows_sink;
   OutputMode output_mode = OutputMode::kAppend;
   Trigger trigger = Trigger::Default();
   std::string name;                 // queryName, may be empty
