@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "exec/group_hash_table.h"
+#include "exec/late_rows.h"
 #include "expr/evaluator.h"
 #include "sluice/exception.h"
 #include "state/state_store.h"
@@ -20,9 +21,11 @@ struct FlatMapGroupsWithState::PartitionState {
 FlatMapGroupsWithState::FlatMapGroupsWithState(TypePtr schema, std::unique_ptr<PhysicalOperator> child,
                                                std::vector<ExprPtr> keys, std::vector<std::string> key_names,
                                                std::shared_ptr<const GroupStateSpec> spec,
-                                               bool watermark_present, bool streaming, int operator_id)
+                                               bool watermark_present, int event_time_column,
+                                               bool streaming, int operator_id)
     : PhysicalOperator(std::move(schema), {}), keys_(std::move(keys)), spec_(std::move(spec)),
-      watermark_present_(watermark_present), streaming_(streaming), operator_id_(operator_id) {
+      watermark_present_(watermark_present), event_time_column_(event_time_column), streaming_(streaming),
+      operator_id_(operator_id) {
   children_.push_back(std::move(child));
   std::vector<StructField> kf, sf;
   for (size_t k = 0; k < keys_.size(); ++k) {
@@ -188,6 +191,32 @@ RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::
 
 std::vector<Partition> FlatMapGroupsWithState::Execute(ExecContext& ctx) {
   auto input = children_[0]->Execute(ctx);
+  int64_t dropped = 0;
+  if (streaming_ && spec_->timeout == GroupStateTimeout::EventTimeTimeout && event_time_column_ >= 0 &&
+      ctx.stream->batch_id > 0) {
+    int64_t wm = ctx.stream->watermark_for_late_rows_ms;
+    std::mutex m;
+    input = MapChunks(ctx, input, [&](const RecordBatchPtr& c) {
+      const Vector& et = *c->column(static_cast<size_t>(event_time_column_));
+      SelectionVector keep, late;
+      std::vector<int64_t> late_times;
+      for (size_t i = 0; i < c->num_rows(); ++i) {
+        if (et.IsValid(i) && et.Get<int64_t>(i) / 1000 <= wm) {
+          late.push_back(static_cast<uint32_t>(i));
+          late_times.push_back(et.Get<int64_t>(i));
+        } else {
+          keep.push_back(static_cast<uint32_t>(i));
+        }
+      }
+      if (ctx.stream->late_rows != nullptr) {
+        ctx.stream->late_rows->Add(operator_id_, "flatMapGroupsWithState", "event time at or below the watermark",
+                                   wm, *c, late, late_times);
+      }
+      std::lock_guard<std::mutex> l(m);
+      dropped += static_cast<int64_t>(late.size());
+      return late.empty() ? c : c->Take(keep);
+    });
+  }
   size_t nparts = static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
   auto by_part = HashPartition(input, nparts, [&](const RecordBatch& c) {
     std::vector<VectorPtr> keys;
@@ -201,6 +230,7 @@ std::vector<Partition> FlatMapGroupsWithState::Execute(ExecContext& ctx) {
     progress_.operator_name = "flatMapGroupsWithState";
     progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);
     progress_.num_state_store_instances = static_cast<int64_t>(nparts);
+    progress_.num_rows_dropped_by_watermark = dropped;
     min_timeout_ms_ = INT64_MAX;
     last_eviction_watermark_ms_ = ctx.stream->watermark_for_eviction_ms;
   }

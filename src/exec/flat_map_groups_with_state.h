@@ -2,7 +2,9 @@
 // every key with new rows the user function runs with the rows and the key's state; then, for
 // keys whose timeout has passed (processing time: before the batch's processing time; event time:
 // before the watermark), it runs with no rows and hasTimedOut(). State changes are committed to the
-// state store per batch version; keys whose state was removed are deleted.
+// state store per batch version; keys whose state was removed are deleted. With an event-time
+// timeout and a watermarked event-time column in the input, input rows at or below the watermark
+// are dropped before the function sees them (counted in numRowsDroppedByWatermark), as Spark does.
 #pragma once
 
 #include <mutex>
@@ -20,7 +22,7 @@ class FlatMapGroupsWithState : public PhysicalOperator {
   FlatMapGroupsWithState(TypePtr schema, std::unique_ptr<PhysicalOperator> child,
                          std::vector<ExprPtr> keys, std::vector<std::string> key_names,
                          std::shared_ptr<const GroupStateSpec> spec, bool watermark_present,
-                         bool streaming, int operator_id);
+                         int event_time_column, bool streaming, int operator_id);
   ~FlatMapGroupsWithState() override;
   std::vector<Partition> Execute(ExecContext& ctx) override;
   std::string Describe() const override;
@@ -36,6 +38,7 @@ class FlatMapGroupsWithState : public PhysicalOperator {
   TypePtr key_schema_;
   std::shared_ptr<const GroupStateSpec> spec_;
   bool watermark_present_;
+  int event_time_column_;  // input column with the watermark, -1 if none
   bool streaming_;
   int operator_id_;
   TypePtr state_schema_;  // [keys..., state BINARY, timeout BIGINT]

@@ -123,12 +123,17 @@ class Planner {
       }
       case PlanKind::kFlatMapGroupsWithState: {
         bool watermark = false;
-        for (const auto& a : p->children[0]->output) watermark |= a.is_event_time;
+        int event_time_column = -1;
+        const auto& in = p->children[0]->output;
+        for (size_t i = 0; i < in.size(); ++i) {
+          if (in[i].is_event_time && event_time_column < 0) event_time_column = static_cast<int>(i);
+          watermark |= in[i].is_event_time;
+        }
         bool streaming = p->is_streaming;
         int id = streaming ? out_->num_stateful++ : -1;
         return std::make_unique<FlatMapGroupsWithState>(schema, Plan(p->children[0]), p->group_by,
                                                         p->column_names, p->group_state, watermark,
-                                                        streaming, id);
+                                                        event_time_column, streaming, id);
       }
       case PlanKind::kWindowExpand:
         return std::make_unique<WindowExpand>(schema, Plan(p->children[0]), p->exprs[0],

@@ -125,6 +125,14 @@ TEST_F(GroupStateTest, FlatMapGroupsWithStateEventTimeTimeoutInAppendMode) {
   q.processAllAvailable();
   EXPECT_EQ(Rows(spark, "SELECT * FROM closed ORDER BY k"),
             (std::vector<std::string>{"Row(k='a', n=2)", "Row(k='b', n=1)"}));
+  // The watermark is at 20 s: a row at 10 s is dropped before the function sees it (which would
+  // otherwise set a timeout before the watermark and fail), and counted.
+  events.addData({{Value::String("a"), Value::Timestamp(10'000'000)}, {Value::String("d"), Value::Timestamp(25'000'000)}});
+  q.processAllAvailable();
+  EXPECT_FALSE(q.exception().has_value());
+  int64_t dropped = 0;
+  for (const auto& p : q.recentProgress()) dropped += p.state_operators.at(0).num_rows_dropped_by_watermark;
+  EXPECT_EQ(dropped, 1);
   q.stop();
 }
 
