@@ -46,6 +46,9 @@ const std::vector<ConfigEntry>& KnownConfigs() {
        "Largest file split read by one task of a file source."},
       {"spark.sluice.threads", "0", "Worker threads for a batch's tasks (0: one per core)."},
       {"spark.sluice.maxBatchRows", "8192", "Rows per column-vector chunk read from files."},
+      {"spark.sluice.allocator.retainFreedMemory", "true",
+       "Keep freed batch memory in the process for the next batch (glibc mmap/trim thresholds, "
+       "process-wide, set when the first session is created) instead of returning it to the system."},
   };
   return kConfigs;
 }

@@ -8,6 +8,7 @@
 
 #include "api/config_defaults.h"
 #include "connectors/memory/memory_sink.h"
+#include "platform/allocator_tuning.h"
 #include "platform/clock.h"
 #include "platform/thread_pool.h"
 #include "plan/logical_plan.h"
@@ -27,6 +28,8 @@ SessionState::SessionState(std::string app_name, std::map<std::string, std::stri
                            std::shared_ptr<Clock> clock)
     : app_name_(std::move(app_name)), clock_(std::move(clock)), conf_(std::move(conf)) {
   if (!clock_) clock_ = std::make_shared<SystemClock>();
+  if (!GetConfBool("spark.sluice.allocator.retainFreedMemory", true)) return;
+  RetainFreedMemory();
 }
 
 SessionState::~SessionState() = default;

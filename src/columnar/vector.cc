@@ -381,6 +381,62 @@ VectorPtr Vector::Take(const SelectionVector& sel) const {
   return out;
 }
 
+namespace {
+// hashes[i] = Mix(hashes[i] ^ bits(i)) for valid rows, the NULL hash for null rows.
+template <typename Bits>
+void HashFixed(const Vector& v, size_t begin, size_t n, uint64_t* hashes, Bits bits) {
+  if (!v.MayHaveNulls()) {
+    for (size_t k = 0; k < n; ++k) hashes[k] = Mix(hashes[k] ^ bits(begin + k));
+    return;
+  }
+  for (size_t k = 0; k < n; ++k) {
+    hashes[k] = v.IsNull(begin + k) ? Mix(hashes[k] ^ 0x5bd1e995ULL) : Mix(hashes[k] ^ bits(begin + k));
+  }
+}
+}  // namespace
+
+void Vector::HashRows(size_t begin, size_t n, uint64_t* hashes) const {
+  switch (type_->id()) {
+    case TypeId::kBoolean:
+    case TypeId::kByte: {
+      const int8_t* d = data<int8_t>();
+      return HashFixed(*this, begin, n, hashes, [d](size_t i) { return static_cast<uint64_t>(d[i]); });
+    }
+    case TypeId::kShort: {
+      const int16_t* d = data<int16_t>();
+      return HashFixed(*this, begin, n, hashes, [d](size_t i) { return static_cast<uint64_t>(d[i]); });
+    }
+    case TypeId::kInt:
+    case TypeId::kDate: {
+      const int32_t* d = data<int32_t>();
+      return HashFixed(*this, begin, n, hashes, [d](size_t i) { return static_cast<uint64_t>(d[i]); });
+    }
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+    case TypeId::kInterval: {
+      const int64_t* d = data<int64_t>();
+      return HashFixed(*this, begin, n, hashes, [d](size_t i) { return static_cast<uint64_t>(d[i]); });
+    }
+    case TypeId::kStruct: {
+      // Valid rows: seed ^ constant, then every child; null rows: the NULL hash.
+      std::vector<uint64_t> seeds;
+      if (MayHaveNulls()) seeds.assign(hashes, hashes + n);
+      for (size_t k = 0; k < n; ++k) hashes[k] ^= 0x27d4eb2f165667c5ULL;
+      for (const auto& c : children_) c->HashRows(begin, n, hashes);
+      if (MayHaveNulls()) {
+        for (size_t k = 0; k < n; ++k) {
+          if (IsNull(begin + k)) hashes[k] = Mix(seeds[k] ^ 0x5bd1e995ULL);
+        }
+      }
+      return;
+    }
+    default:
+      for (size_t k = 0; k < n; ++k) hashes[k] = HashRow(begin + k, hashes[k]);
+      return;
+  }
+}
+
 VectorPtr Vector::Slice(size_t begin, size_t count) const {
   auto out = std::make_shared<Vector>(type_);
   out->Reserve(count);

@@ -116,6 +116,9 @@ class Vector {
 
   /// 64-bit hash of row i (equal values hash equally; NULL has a fixed hash).
   uint64_t HashRow(size_t i, uint64_t seed = 0) const;
+  /// Column-at-a-time HashRow: hashes[k] = HashRow(begin + k, hashes[k]) for k in [0, n) (each
+  /// entry is the seed on input). Same results as HashRow, with the type dispatch outside the loop.
+  void HashRows(size_t begin, size_t n, uint64_t* hashes) const;
   /// True if row i of this equals row j of other (NULL equals NULL: grouping semantics).
   bool RowEquals(size_t i, const Vector& other, size_t j) const;
   /// Three-way comparison for sorting; NULLs compare by `nulls_first`.

@@ -1,20 +1,145 @@
 #include "exec/group_hash_table.h"
 
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
 namespace sluice {
 
-GroupHashTable::GroupHashTable(std::vector<TypePtr> key_types) : key_types_(std::move(key_types)) {
-  for (const auto& t : key_types_) keys_.push_back(std::make_shared<Vector>(t));
-  slots_.assign(64, 0);
+namespace {
+
+constexpr uint64_t kSeed = 0x9e3779b97f4a7c15ULL;
+constexpr uint64_t kTagMask = 0xFFFFFFFF00000000ULL;
+// Rows hashed and packed at a time by FindOrInsert.
+constexpr size_t kChunkRows = 1024;
+
+// Bytes of a packed value of `type` including its null flag; 0 if the type is not fixed-width.
+size_t PackedBytes(const DataType& type) {
+  switch (type.id()) {
+    case TypeId::kBoolean:
+    case TypeId::kByte: return 2;
+    case TypeId::kShort: return 3;
+    case TypeId::kInt:
+    case TypeId::kDate:
+    case TypeId::kFloat: return 5;
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+    case TypeId::kInterval:
+    case TypeId::kDouble: return 9;
+    case TypeId::kDecimal: return 17;
+    case TypeId::kStruct: {
+      size_t total = 1;
+      for (const auto& f : type.fields()) {
+        size_t b = PackedBytes(*f.type);
+        if (b == 0) return 0;
+        total += b;
+      }
+      return total;
+    }
+    default: return 0;
+  }
 }
 
+// Writes rows [begin, begin + n) of `v` at byte `offset` of each `stride`-byte row of `base`
+// (zeroed before): a null flag byte, then the value normalized for grouping equality.
+void PackColumn(const Vector& v, size_t begin, size_t n, uint8_t* base, size_t stride, size_t offset) {
+  size_t width = PackedBytes(*v.type()) - 1;
+  if (v.type_id() == TypeId::kStruct) {
+    size_t child_offset = offset + 1;
+    for (size_t c = 0; c < v.num_children(); ++c) {
+      PackColumn(*v.child(c), begin, n, base, stride, child_offset);
+      child_offset += PackedBytes(*v.child(c)->type());
+    }
+  } else if (v.type_id() == TypeId::kFloat) {
+    const float* d = v.data<float>() + begin;
+    for (size_t i = 0; i < n; ++i) {
+      float f = d[i];
+      uint32_t bits;
+      if (std::isnan(f)) {
+        bits = 0x7fc00000U;
+      } else {
+        if (f == 0.0f) f = 0.0f;
+        std::memcpy(&bits, &f, 4);
+      }
+      std::memcpy(base + i * stride + offset + 1, &bits, 4);
+    }
+  } else if (v.type_id() == TypeId::kDouble) {
+    const double* d = v.data<double>() + begin;
+    for (size_t i = 0; i < n; ++i) {
+      double x = d[i];
+      uint64_t bits;
+      if (std::isnan(x)) {
+        bits = 0x7ff8000000000000ULL;
+      } else {
+        if (x == 0.0) x = 0.0;
+        std::memcpy(&bits, &x, 8);
+      }
+      std::memcpy(base + i * stride + offset + 1, &bits, 8);
+    }
+  } else {
+    const uint8_t* d = v.data<uint8_t>() + begin * width;
+    switch (width) {
+      case 1:
+        for (size_t i = 0; i < n; ++i) base[i * stride + offset + 1] = d[i];
+        break;
+      case 8:
+        for (size_t i = 0; i < n; ++i) std::memcpy(base + i * stride + offset + 1, d + i * 8, 8);
+        break;
+      case 4:
+        for (size_t i = 0; i < n; ++i) std::memcpy(base + i * stride + offset + 1, d + i * 4, 4);
+        break;
+      default:
+        for (size_t i = 0; i < n; ++i) std::memcpy(base + i * stride + offset + 1, d + i * width, width);
+        break;
+    }
+  }
+  if (v.MayHaveNulls()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (v.IsNull(begin + i)) {
+        uint8_t* p = base + i * stride + offset;
+        std::memset(p, 0, width + 1);
+        p[0] = 1;
+      }
+    }
+  }
+}
+
+}  // namespace
+
 uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row) {
-  uint64_t h = 0x9e3779b97f4a7c15ULL;
+  uint64_t h = kSeed;
   for (const auto& k : keys) h = k->HashRow(row, h);
   return h;
 }
 
-uint64_t GroupHashTable::HashRow(const std::vector<VectorPtr>& keys, size_t row) const {
-  return HashKeyRow(keys, row);
+void HashKeyRows(const std::vector<VectorPtr>& keys, size_t begin, size_t n, uint64_t* hashes) {
+  std::fill(hashes, hashes + n, kSeed);
+  for (const auto& k : keys) k->HashRows(begin, n, hashes);
+}
+
+GroupHashTable::GroupHashTable(std::vector<TypePtr> key_types) : key_types_(std::move(key_types)) {
+  size_t bytes = 0;
+  bool packable = true;
+  for (const auto& t : key_types_) {
+    keys_.push_back(std::make_shared<Vector>(t));
+    size_t b = PackedBytes(*t);
+    packable = packable && b > 0;
+    bytes += b;
+  }
+  packed_words_ = packable ? (bytes + 7) / 8 : 0;
+  slots_.assign(64, 0);
+}
+
+void GroupHashTable::PackRows(const std::vector<VectorPtr>& keys, size_t begin, size_t n, uint64_t* out) const {
+  std::fill(out, out + n * packed_words_, 0);
+  auto* base = reinterpret_cast<uint8_t*>(out);
+  size_t stride = packed_words_ * 8;
+  size_t offset = 0;
+  for (const auto& k : keys) {
+    PackColumn(*k, begin, n, base, stride, offset);
+    offset += PackedBytes(*k->type());
+  }
 }
 
 bool GroupHashTable::KeyEquals(const std::vector<VectorPtr>& keys, size_t row, uint32_t g) const {
@@ -25,12 +150,13 @@ bool GroupHashTable::KeyEquals(const std::vector<VectorPtr>& keys, size_t row, u
 }
 
 void GroupHashTable::Grow() {
-  std::vector<uint32_t> slots(slots_.size() * 2, 0);
+  std::vector<uint64_t> slots(slots_.size() * 2, 0);
   size_t mask = slots.size() - 1;
   for (uint32_t g = 0; g < num_groups_; ++g) {
-    size_t s = hashes_[g] & mask;
+    uint64_t h = hashes_[g];
+    size_t s = h & mask;
     while (slots[s]) s = (s + 1) & mask;
-    slots[s] = g + 1;
+    slots[s] = (h & kTagMask) | (uint64_t{g} + 1);
   }
   slots_.swap(slots);
 }
@@ -43,24 +169,58 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
     std::fill(group_ids->begin(), group_ids->end(), 0);
     return;
   }
+  const size_t words = packed_words_;
+  chunk_hashes_.resize(kChunkRows);
+  chunk_packed_.resize(kChunkRows * words);
+  uint32_t* ids = group_ids->data();
   for (size_t i = 0; i < n; ++i) {
-    uint64_t h = HashRow(keys, i);
+    size_t k = i % kChunkRows;
+    if (k == 0) {
+      size_t m = std::min(kChunkRows, n - i);
+      HashKeyRows(keys, i, m, chunk_hashes_.data());
+      if (words > 0) PackRows(keys, i, m, chunk_packed_.data());
+    }
+    uint64_t h = chunk_hashes_[k];
+    uint64_t tag = h & kTagMask;
     size_t mask = slots_.size() - 1;
     size_t s = h & mask;
+    // Software pipelining over the chunk: the slot of a row kSlotAhead rows on, and the stored key
+    // its slot points to kKeyAhead rows on, are fetched while this row is probed.
+    constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
+    if (k + kSlotAhead < kChunkRows && i + kSlotAhead < n) {
+      __builtin_prefetch(&slots_[chunk_hashes_[k + kSlotAhead] & mask]);
+    }
+    if (words > 0 && k + kKeyAhead < kChunkRows && i + kKeyAhead < n) {
+      uint64_t ahead = slots_[chunk_hashes_[k + kKeyAhead] & mask];
+      if (ahead != 0) __builtin_prefetch(&packed_keys_[((ahead & ~kTagMask) - 1) * words]);
+    }
+    const uint64_t* packed = words > 0 ? chunk_packed_.data() + k * words : nullptr;
     while (true) {
-      uint32_t v = slots_[s];
+      uint64_t v = slots_[s];
       if (v == 0) {
         uint32_t g = static_cast<uint32_t>(num_groups_++);
         for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
         hashes_.push_back(h);
-        slots_[s] = g + 1;
-        (*group_ids)[i] = g;
+        if (words > 0) packed_keys_.insert(packed_keys_.end(), packed, packed + words);
+        slots_[s] = tag | (uint64_t{g} + 1);
+        ids[i] = g;
         if (num_groups_ * 2 > slots_.size()) Grow();
         break;
       }
-      if (hashes_[v - 1] == h && KeyEquals(keys, i, v - 1)) {
-        (*group_ids)[i] = v - 1;
-        break;
+      if ((v & kTagMask) == tag) {
+        auto g = static_cast<uint32_t>((v & ~kTagMask) - 1);
+        bool equal;
+        if (words > 0) {
+          const uint64_t* stored = packed_keys_.data() + static_cast<size_t>(g) * words;
+          equal = true;
+          for (size_t w = 0; equal && w < words; ++w) equal = stored[w] == packed[w];
+        } else {
+          equal = hashes_[g] == h && KeyEquals(keys, i, g);
+        }
+        if (equal) {
+          ids[i] = g;
+          break;
+        }
       }
       s = (s + 1) & mask;
     }
@@ -69,11 +229,15 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
 
 int64_t GroupHashTable::Find(const std::vector<VectorPtr>& keys, size_t row) const {
   if (keys_.empty()) return num_groups_ ? 0 : -1;
-  uint64_t h = HashRow(keys, row);
+  uint64_t h = HashKeyRow(keys, row);
+  uint64_t tag = h & kTagMask;
   size_t mask = slots_.size() - 1;
   size_t s = h & mask;
-  while (uint32_t v = slots_[s]) {
-    if (hashes_[v - 1] == h && KeyEquals(keys, row, v - 1)) return v - 1;
+  while (uint64_t v = slots_[s]) {
+    if ((v & kTagMask) == tag) {
+      auto g = static_cast<uint32_t>((v & ~kTagMask) - 1);
+      if (hashes_[g] == h && KeyEquals(keys, row, g)) return g;
+    }
     s = (s + 1) & mask;
   }
   return -1;

@@ -135,7 +135,13 @@ RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext&
     for (size_t a = 0; a < accs.size(); ++a) {
       accs[a]->Resize(table.size());
       std::vector<VectorPtr> args;
-      for (const auto& c : spec_.aggregate_calls[a]->children) args.push_back(Evaluate(*c, *chunk, ctx));
+      const Expr& call = *spec_.aggregate_calls[a];
+      for (const auto& c : call.children) {
+        // count(1) / count(*): a non-null literal argument counts every row; skip materializing it.
+        bool constant = c->kind == ExprKind::kLiteral && !c->literal.is_null();
+        if (call.name == "count" && !call.distinct && constant) continue;
+        args.push_back(Evaluate(*c, *chunk, ctx));
+      }
       accs[a]->Update(args, groups.data(), chunk->num_rows());
     }
   }
@@ -151,8 +157,10 @@ std::vector<RecordBatchPtr> HashAggregate::ShuffleSplit(const RecordBatchPtr& ba
   std::vector<SelectionVector> sels(n);
   size_t nk = spec_.keys.size();
   std::vector<VectorPtr> keys(batch->columns().begin(), batch->columns().begin() + nk);
+  std::vector<uint64_t> hashes(batch->num_rows());
+  HashKeyRows(keys, 0, batch->num_rows(), hashes.data());
   for (size_t i = 0; i < batch->num_rows(); ++i)
-    sels[nk == 0 ? 0 : ShufflePartition(HashKeyRow(keys, i), n)].push_back(static_cast<uint32_t>(i));
+    sels[nk == 0 ? 0 : ShufflePartition(hashes[i], n)].push_back(static_cast<uint32_t>(i));
   std::vector<RecordBatchPtr> out(n);
   for (size_t p = 0; p < n; ++p) {
     if (!sels[p].empty()) out[p] = sels[p].size() == batch->num_rows() ? batch : batch->Take(sels[p]);

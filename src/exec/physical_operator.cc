@@ -60,8 +60,10 @@ std::vector<std::vector<RecordBatchPtr>> HashPartition(
     for (const auto& c : p) {
       std::vector<VectorPtr> keys = keys_of(*c);
       std::vector<SelectionVector> sels(n);
+      std::vector<uint64_t> hashes(c->num_rows());
+      HashKeyRows(keys, 0, c->num_rows(), hashes.data());
       for (size_t i = 0; i < c->num_rows(); ++i)
-        sels[ShufflePartition(HashKeyRow(keys, i), n)].push_back(static_cast<uint32_t>(i));
+        sels[ShufflePartition(hashes[i], n)].push_back(static_cast<uint32_t>(i));
       for (size_t q = 0; q < n; ++q) {
         if (sels[q].empty()) continue;
         out[q].push_back(sels[q].size() == c->num_rows() ? c : c->Take(sels[q]));

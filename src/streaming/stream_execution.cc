@@ -340,6 +340,9 @@ void StreamExecution::Terminate(std::optional<std::string> error) {
     if (spec_.late_rows_sink) spec_.late_rows_sink->Close();
   } catch (...) {
   }
+  // The state provider's maintenance thread must not outlive the query: once stop() or
+  // awaitTermination() returns, the checkpoint may be deleted or reused by another run.
+  incremental_->state.reset();
   {
     std::lock_guard<std::mutex> l(mu_);
     if (error) error_ = error;
