@@ -41,6 +41,49 @@ FlatMapGroupsWithState::FlatMapGroupsWithState(TypePtr schema, std::unique_ptr<P
 
 FlatMapGroupsWithState::~FlatMapGroupsWithState() = default;
 
+std::optional<StateSchemaInfo> FlatMapGroupsWithState::StateSchema() const {
+  if (!streaming_) return std::nullopt;
+  StateSchemaInfo info;
+  info.op = operator_id_;
+  info.operator_name = "flatMapGroupsWithState";
+  std::vector<StructField> values(state_schema_->fields().begin() + keys_.size(), state_schema_->fields().end());
+  info.key_schema = key_schema_;
+  info.value_schema = DataType::Struct(std::move(values));
+  return info;
+}
+
+RecordBatchPtr FlatMapGroupsWithState::StateRows(const PartitionState& st, const SelectionVector& groups) const {
+  std::vector<VectorPtr> cols;
+  for (const auto& k : st.table->keys()) cols.push_back(k->Take(groups));
+  auto sv = std::make_shared<Vector>(DataType::Binary());
+  auto tv = std::make_shared<Vector>(DataType::Long());
+  for (uint32_t g : groups) {
+    if (st.values[g]) {
+      sv->AppendString(*st.values[g]);
+    } else {
+      sv->AppendNull();
+    }
+    tv->Append<int64_t>(st.timeouts[g]);
+  }
+  cols.push_back(sv);
+  cols.push_back(tv);
+  return RecordBatch::Make(state_schema_, std::move(cols), groups.size());
+}
+
+void FlatMapGroupsWithState::LoadRows(const RecordBatch& rows, PartitionState* st) const {
+  std::vector<VectorPtr> kc(rows.columns().begin(), rows.columns().begin() + keys_.size());
+  std::vector<uint32_t> g;
+  st->table->FindOrInsert(kc, rows.num_rows(), &g);
+  st->values.resize(st->table->size(), std::nullopt);
+  st->timeouts.resize(st->table->size(), GroupStateHandle::kNoTimestamp);
+  const Vector& sv = *rows.column(keys_.size());
+  const Vector& tv = *rows.column(keys_.size() + 1);
+  for (size_t i = 0; i < rows.num_rows(); ++i) {
+    st->values[g[i]] = sv.IsNull(i) ? std::nullopt : std::optional<std::string>(std::string(sv.GetString(i)));
+    st->timeouts[g[i]] = tv.Get<int64_t>(i);
+  }
+}
+
 namespace {
 
 // A value converted to the output column's type when the function returned another type.
@@ -64,18 +107,9 @@ RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::
     if (!s || s->loaded_version != version) {
       s = std::make_unique<PartitionState>();
       s->table = std::make_unique<GroupHashTable>(key_types);
-      RecordBatchPtr saved = ctx.stream->state->Load(operator_id_, static_cast<int>(part), version, state_schema_);
-      std::vector<VectorPtr> kc(saved->columns().begin(), saved->columns().begin() + keys_.size());
-      std::vector<uint32_t> g;
-      s->table->FindOrInsert(kc, saved->num_rows(), &g);
-      s->values.assign(s->table->size(), std::nullopt);
-      s->timeouts.assign(s->table->size(), GroupStateHandle::kNoTimestamp);
-      const Vector& sv = *saved->column(keys_.size());
-      const Vector& tv = *saved->column(keys_.size() + 1);
-      for (size_t i = 0; i < saved->num_rows(); ++i) {
-        s->values[g[i]] = std::string(sv.GetString(i));
-        s->timeouts[g[i]] = tv.Get<int64_t>(i);
-      }
+      RecordBatchPtr saved =
+          ctx.stream->state->LoadAll(operator_id_, static_cast<int>(part), version, state_schema_, keys_.size());
+      LoadRows(*saved, s.get());
     }
     st = s.get();
   } else {
@@ -105,10 +139,13 @@ RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::
   int64_t batch_time_ms = ctx.eval.current_timestamp_micros / 1000;
   int64_t watermark_ms = streaming_ ? ctx.stream->watermark_for_eviction_ms : 0;
   std::vector<std::vector<Value>> out_rows;
-  bool changed = false;
   int64_t updated = 0, removed = 0;
+  SelectionVector upserted_groups;  // live after the call and changed by it
+  SelectionVector removed_groups;   // live before the call, not after
   const auto& out_fields = schema_->fields();
+  auto is_live = [&](uint32_t g) { return st->values[g] || st->timeouts[g] != GroupStateHandle::kNoTimestamp; };
   auto call = [&](uint32_t g, const std::vector<Row>& values, bool timed_out) {
+    bool was_live = is_live(g);
     GroupStateHandle h(st->values[g], batch_time_ms, watermark_ms, spec_->timeout, timed_out,
                        watermark_present_);
     std::vector<Value> key_vals;
@@ -129,9 +166,9 @@ RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::
     int64_t prev_timeout = st->timeouts[g];
     int64_t new_timeout = h.timeout_timestamp_ms();
     if (h.removed() && new_timeout == GroupStateHandle::kNoTimestamp) {
-      if (st->values[g] || prev_timeout != GroupStateHandle::kNoTimestamp) {
+      if (was_live) {
         ++removed;
-        changed = true;
+        removed_groups.push_back(g);
       }
       st->values[g].reset();
       st->timeouts[g] = GroupStateHandle::kNoTimestamp;
@@ -139,7 +176,11 @@ RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::
       st->values[g] = h.exists() ? std::optional<std::string>(h.bytes()) : std::nullopt;
       st->timeouts[g] = new_timeout;
       ++updated;
-      changed = true;
+      if (is_live(g)) {
+        upserted_groups.push_back(g);
+      } else if (was_live) {
+        removed_groups.push_back(g);
+      }
     }
   };
   for (uint32_t g : groups_with_data) call(g, values_of[g], false);
@@ -160,28 +201,34 @@ RecordBatchPtr FlatMapGroupsWithState::ProcessPartition(size_t part, const std::
   if (streaming_) {
     SelectionVector live;
     for (uint32_t g = 0; g < st->table->size(); ++g) {
-      if (st->values[g] || st->timeouts[g] != GroupStateHandle::kNoTimestamp) live.push_back(g);
+      if (is_live(g)) live.push_back(g);
     }
-    if (changed) {
-      std::vector<VectorPtr> cols;
-      for (const auto& k : st->table->keys()) cols.push_back(k->Take(live));
-      auto sv = std::make_shared<Vector>(DataType::Binary());
-      auto tv = std::make_shared<Vector>(DataType::Long());
-      for (uint32_t g : live) {
-        if (st->values[g]) sv->AppendString(*st->values[g]);
-        else sv->AppendNull();
-        tv->Append<int64_t>(st->timeouts[g]);
-      }
-      cols.push_back(sv);
-      cols.push_back(tv);
-      ctx.stream->state->Commit(operator_id_, static_cast<int>(part), version + 1,
-                                *RecordBatch::Make(state_schema_, std::move(cols), live.size()));
+    // Persist only this batch's changes: keys whose state or timeout changed, keys removed.
+    std::map<std::string, int64_t> store_metrics;
+    if (!upserted_groups.empty() || !removed_groups.empty()) {
+      auto upserts = StateRows(*st, upserted_groups);
+      std::vector<VectorPtr> removed_cols;
+      for (const auto& k : st->table->keys()) removed_cols.push_back(k->Take(removed_groups));
+      auto removed_keys = RecordBatch::Make(key_schema_, std::move(removed_cols), removed_groups.size());
+      store_metrics = ctx.stream->state->Commit(operator_id_, static_cast<int>(part), version + 1, *upserts,
+                                                *removed_keys);
+    }
+    if (live.size() * 2 < st->table->size() && st->table->size() > 1024) {
+      // Compact: rebuild the in-memory table without keys whose state is gone.
+      auto rows = StateRows(*st, live);
+      auto fresh = std::make_unique<PartitionState>();
+      fresh->table = std::make_unique<GroupHashTable>(key_types);
+      LoadRows(*rows, fresh.get());
+      *st = std::move(*fresh);
+      live.resize(st->table->size());
+      for (uint32_t g = 0; g < live.size(); ++g) live[g] = g;
     }
     st->loaded_version = version + 1;
     std::lock_guard<std::mutex> l(mu_);
     progress_.num_rows_total += static_cast<int64_t>(live.size());
     progress_.num_rows_updated += updated;
     progress_.num_rows_removed += removed;
+    for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
     for (uint32_t g : live) {
       if (st->timeouts[g] != GroupStateHandle::kNoTimestamp) min_timeout_ms_ = std::min(min_timeout_ms_, st->timeouts[g]);
     }

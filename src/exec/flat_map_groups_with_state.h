@@ -14,6 +14,7 @@
 #include "expr/expression.h"
 #include "plan/group_state_spec.h"
 #include "sluice/streaming.h"
+#include "state/state_schema.h"
 
 namespace sluice {
 
@@ -29,10 +30,17 @@ class FlatMapGroupsWithState : public PhysicalOperator {
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
   bool NeedsTimeoutBatch(int64_t now_ms) const override;
+  /// Streaming: what the operator keeps in its state stores (nullopt for batch queries): the
+  /// grouping key, and the serialized state with its timeout.
+  std::optional<StateSchemaInfo> StateSchema() const;
 
  private:
   struct PartitionState;
   RecordBatchPtr ProcessPartition(size_t part, const std::vector<RecordBatchPtr>& rows, ExecContext& ctx);
+  /// Store rows [keys..., state, timeout_ms] of `groups` of `st`.
+  RecordBatchPtr StateRows(const PartitionState& st, const SelectionVector& groups) const;
+  /// Adds store rows (as StateRows writes them) to `st`'s table, values and timeouts.
+  void LoadRows(const RecordBatch& rows, PartitionState* st) const;
 
   std::vector<ExprPtr> keys_;
   TypePtr key_schema_;

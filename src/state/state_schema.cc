@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "exec/deduplicate.h"
+#include "exec/flat_map_groups_with_state.h"
 #include "exec/hash_aggregate.h"
 #include "exec/session_window_aggregate.h"
 #include "platform/file_system.h"
@@ -36,6 +37,7 @@ void Collect(const PhysicalOperator& op, std::vector<StateSchemaInfo>* out) {
   else if (auto* d = dynamic_cast<const Deduplicate*>(&op)) info = d->StateSchema();
   else if (auto* s = dynamic_cast<const SessionWindowAggregate*>(&op)) info = s->StateSchema();
   if (info) out->push_back(std::move(*info));
+  else if (auto* f = dynamic_cast<const FlatMapGroupsWithState*>(&op)) info = f->StateSchema();
   for (const auto& c : op.children()) Collect(*c, out);
 }
 

@@ -125,25 +125,6 @@ std::string StateStoreProvider::StoreDir(int op, int partition) const {
   return fmt::format("{}/{}/{}", dir_, op, partition);
 }
 
-RecordBatchPtr StateStoreProvider::Load(int op, int partition, int64_t version,
-                                        const TypePtr& schema) const {
-  StoreFiles files = ListStoreFiles(StoreDir(op, partition), ".delta", ".snapshot");
-  int64_t best = -1;
-  for (const auto& [v, path] : files.snapshots) {
-    if (v <= version) best = v;
-  }
-  if (best < 0) return RecordBatch::Empty(schema);
-  const std::string& path = files.snapshots[best];
-  return DeserializeBatch(schema, ReadFile(path), path);
-}
-
-void StateStoreProvider::Commit(int op, int partition, int64_t version, const RecordBatch& rows) {
-  RecordProvider();
-  std::string dir = StoreDir(op, partition);
-  MakeDirs(dir);
-  WriteFileAtomic(fmt::format("{}/{}.snapshot", dir, version), SerializeBatch(rows));
-}
-
 void StateStoreProvider::RecordProvider() {
   std::call_once(provider_recorded_, [&] {
     std::string path = dir_ + "/" + kProviderFile;

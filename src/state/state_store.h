@@ -81,13 +81,6 @@ class StateStoreProvider {
                                                 const RecordBatch& upserts,
                                                 const RecordBatch& removed_keys) = 0;
 
-  /// Whole-state API for operators not yet on deltas (flatMapGroupsWithState): Commit writes all
-  /// rows of `version` as <v>.snapshot; Load reads the newest such snapshot at or below `version`
-  /// (an empty batch of `schema` if none). Independent of the provider; Purge cleans these too.
-  /// Do not mix with LoadAll/Commit of deltas on the same store.
-  RecordBatchPtr Load(int op, int partition, int64_t version, const TypePtr& schema) const;
-  void Commit(int op, int partition, int64_t version, const RecordBatch& rows);
-
   /// Deletes files no longer needed to load any version >= `min_version` of any store.
   virtual void Purge(int64_t min_version) = 0;
 

@@ -136,6 +136,85 @@ TEST_F(GroupStateTest, FlatMapGroupsWithStateEventTimeTimeoutInAppendMode) {
   q.stop();
 }
 
+// State lives in the configured provider as per-batch changes: with RocksDB, a restart restores
+// every key, and a key whose state was removed stays removed.
+TEST_F(GroupStateTest, RocksDbProviderKeepsStateAcrossRestart) {
+  std::string cp = (dir_ / "cp").string();
+  auto start = [&](Session& spark, MemoryStream& events) {
+    auto counts = events.toDF().groupByKey({col("k")}).mapGroupsWithState<int64_t>(
+        [](const Row& key, const std::vector<Row>& values, GroupState<int64_t>& state) {
+          int64_t n = state.getOption().value_or(0) + static_cast<int64_t>(values.size());
+          if (key[0].GetString() == "drop") {
+            state.remove();
+          } else {
+            state.update(n);
+          }
+          return Row(nullptr, {key[0], Value::Long(n)});
+        },
+        ParseSchema("k STRING, n BIGINT"));
+    return counts.writeStream().format("memory").queryName("counts").outputMode("update")
+        .option("checkpointLocation", cp).start();
+  };
+  auto session = [&] {
+    return Session::builder()
+        .config("spark.sql.shuffle.partitions", "3")
+        .config("spark.sql.streaming.stateStore.providerClass", "rocksdb")
+        .clock(clock_)
+        .getOrCreate();
+  };
+  {
+    Session spark = session();
+    auto events = spark.memoryStream(ParseSchema("k STRING"));
+    auto q = start(spark, events);
+    events.addData({{Value::String("a")}, {Value::String("a")}, {Value::String("b")}, {Value::String("drop")}});
+    q.processAllAvailable();
+    q.stop();
+  }
+  EXPECT_TRUE(fs::exists(cp + "/state/0/0") || fs::exists(cp + "/state/0/1") || fs::exists(cp + "/state/0/2"));
+  Session spark = session();
+  auto events = spark.memoryStream(ParseSchema("k STRING"));
+  events.addData({{Value::String("a")}, {Value::String("a")}, {Value::String("b")}, {Value::String("drop")}});
+  events.addData({{Value::String("a")}, {Value::String("b")}, {Value::String("drop")}});
+  auto q = start(spark, events);
+  q.processAllAvailable();
+  auto p = q.lastProgress();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->state_operators.at(0).num_rows_total, 2);  // a and b; drop never kept
+  q.stop();
+  EXPECT_EQ(Rows(spark, "SELECT * FROM counts ORDER BY k"),
+            (std::vector<std::string>{"Row(k='a', n=3)", "Row(k='b', n=2)", "Row(k='drop', n=1)"}));
+}
+
+// Restarting on a checkpoint whose flatMapGroupsWithState had other grouping keys fails at start.
+TEST_F(GroupStateTest, ChangedGroupingKeyFailsAtRestart) {
+  std::string cp = (dir_ / "cp").string();
+  Session spark = NewSession();
+  auto events = spark.memoryStream(ParseSchema("k STRING, v INT"));
+  auto fn = [](const Row& key, const std::vector<Row>&, GroupState<int64_t>& state) {
+    state.update(1);
+    return Row(nullptr, {key[0]});
+  };
+  auto q = events.toDF().groupByKey({col("k")}).mapGroupsWithState<int64_t>(fn, ParseSchema("k STRING"))
+               .writeStream().format("memory").queryName("m").outputMode("update")
+               .option("checkpointLocation", cp).start();
+  events.addData({{Value::String("x"), Value::Int(1)}});
+  q.processAllAvailable();
+  q.stop();
+  try {
+    events.toDF().groupByKey({col("v")}).mapGroupsWithState<int64_t>(
+        [](const Row& key, const std::vector<Row>&, GroupState<int64_t>& state) {
+          state.update(1);
+          return Row(nullptr, {Value::String("k")});
+        },
+        ParseSchema("k STRING"))
+        .writeStream().format("memory").queryName("m2").outputMode("update")
+        .option("checkpointLocation", cp).start();
+    FAIL() << "expected a state schema error";
+  } catch (const AnalysisError& e) {
+    EXPECT_NE(std::string(e.what()).find("flatMapGroupsWithState"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(GroupStateTest, RejectedShapesAndMisuse) {
   Session spark = NewSession();
   auto events = spark.memoryStream(ParseSchema("k STRING, v INT"));
