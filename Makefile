@@ -34,6 +34,14 @@ bench:
 	@cmake --build build-bench -j $(JOBS)
 	@bench/run.sh build-bench
 
+# Windowed aggregation (tumbling 10 s and sliding 10 s / 2 s counts per key, 1 K / 100 K / 1 M keys)
+# next to the same batch aggregations in DuckDB (bench/README.md, "Windowed aggregation").
+bench-window:
+	@scripts/install-deps.sh --bench
+	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS) --target bench_window_aggregation
+	@bench/run_window.sh build-bench
+
 # Kafka consume -> from_json -> filter -> produce through a loopback mock cluster, next to a plain
 # librdkafka consume loop and the decode path alone (bench/README.md, "Kafka pipeline").
 bench-kafka:

@@ -34,7 +34,7 @@ int64_t DirBytes(const std::filesystem::path& dir) {
 
 struct Result {
   double wall = 0, cpu = 0;
-  int64_t state_rows = 0, state_bytes = 0;
+  int64_t state_rows = 0, state_bytes = 0, state_memory = 0;
 };
 
 Result Run(int64_t events, int64_t keys, int64_t batch, int64_t rate, bool sliding) {
@@ -69,8 +69,10 @@ Result Run(int64_t events, int64_t keys, int64_t batch, int64_t rate, bool slidi
     auto p = query.recentProgress();
     done = 0;
     for (const auto& x : p) done += x.num_input_rows;
-    if (!p.empty() && !p.back().state_operators.empty())
+    if (!p.empty() && !p.back().state_operators.empty()) {
       r.state_rows = p.back().state_operators[0].num_rows_total;
+      r.state_memory = p.back().state_operators[0].memory_used_bytes;
+    }
   }
   r.wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.cpu = CpuSeconds() - c0;
@@ -109,9 +111,11 @@ int main(int argc, char** argv) {
       Result r = Run(events, k, batch, rate, sliding);
       std::cout << fmt::format(
           "RESULT engine=sluice window={} keys={} events={} seconds={:.3f} cpu_seconds={:.3f} "
-          "events_per_cpu_second={:.0f} state_rows={} state_bytes_on_disk={}\n",
+          "events_per_cpu_second={:.0f} state_rows={} state_memory_bytes_per_row={:.0f} "
+          "state_bytes_on_disk={}\n",
           sliding ? "sliding10s/2s" : "tumbling10s", k, events, r.wall, r.cpu, events / r.cpu,
-          r.state_rows, r.state_bytes);
+          r.state_rows, r.state_rows > 0 ? static_cast<double>(r.state_memory) / r.state_rows : 0.0,
+          r.state_bytes);
       std::cout << std::flush;
     }
   }
