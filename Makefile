@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test test-asan bench bench-kafka clean
+.PHONY: deps configure build demo test test-asan bench bench-window bench-kafka bench-delta clean
 
 deps:
 	@scripts/install-deps.sh
@@ -49,6 +49,14 @@ bench-kafka:
 	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
 	@cmake --build build-bench -j $(JOBS) --target bench_kafka_pipeline
 	@bench/run_kafka.sh build-bench
+
+# Delta / Parquet: 20 M rows written and read back by Sluice and by DuckDB in the same run, and
+# Delta commit latency of small appends (bench/README.md, "Delta and Parquet").
+bench-delta:
+	@scripts/install-deps.sh --bench
+	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS) --target bench_delta
+	@bench/run_delta.sh build-bench
 
 clean:
 	rm -rf build build-asan build-bench

@@ -1,9 +1,13 @@
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 #include "api/query_execution.h"
 #include "api/session_state.h"
 #include "connectors/file/file_sink.h"
 #include "connectors/kafka/kafka_sink.h"
+#include "delta/delta_write.h"
 #include "exec/physical_planner.h"
 #include "plan/logical_plan.h"
 #include "sluice/dataframe.h"
@@ -45,6 +49,19 @@ void DataFrameWriter::save(const std::string& path) {
     for (auto& b : p) b = RecordBatch::Make(schema, b->columns(), b->num_rows());
   }
   if (format_ == "kafka") return WriteKafka(options_, mode_, schema, parts);  // `path` unused
+  if (format_.size() == 5 && std::equal(format_.begin(), format_.end(), "delta", [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == b;
+      })) {
+    DeltaWriteRequest request;
+    request.path = path;
+    request.mode = ParseDeltaSaveMode(mode_);
+    request.options = options_;
+    request.partition_by = partition_by_;
+    request.schema = schema;
+    request.data = std::move(parts);
+    WriteDelta(session, request);
+    return;
+  }
   WriteFiles(session, format_, path, mode_, options_, partition_by_, schema, parts);
 }
 

@@ -7,6 +7,7 @@
 #include "connectors/file/file_relation.h"
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_stream.h"
+#include "delta/delta_commands.h"
 #include "plan/logical_plan.h"
 #include "sluice/exception.h"
 #include "sql/parser.h"
@@ -130,6 +131,10 @@ DataFrame Session::sql(const std::string& statement) const {
       DataFrame df(state_, AnalyzePlan(*state_, s.plan));
       return createDataFrame({{Value::String(df.explainString(s.extended))}}, "plan STRING");
     }
+    case StatementKind::kDeltaOptimize:
+    case StatementKind::kDeltaVacuum:
+    case StatementKind::kDescribeHistory:
+      return DataFrame(state_, RunDeltaStatement(*state_, s));
     default: break;
   }
   throw AnalysisError("[UNSUPPORTED_FEATURE] statement not supported: " + s.text);

@@ -23,8 +23,11 @@ PlanPtr SessionCatalog::LookupView(const std::string& name) const {
   return nullptr;
 }
 
-PlanPtr SessionCatalog::ResolvePathTable(const std::string& format, const std::string& path) const {
-  return MakeFileRelationPlan(session_, format, path, {}, nullptr, /*streaming=*/false);
+PlanPtr SessionCatalog::ResolvePathTable(
+    const std::string& format, const std::string& path,
+    const std::vector<std::pair<std::string, std::string>>& options) const {
+  std::map<std::string, std::string> opts(options.begin(), options.end());
+  return MakeFileRelationPlan(session_, format, path, opts, nullptr, /*streaming=*/false);
 }
 
 PlanPtr SessionCatalog::ResolveTableFunction(const std::string& name,

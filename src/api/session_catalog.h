@@ -12,7 +12,9 @@ class SessionCatalog : public Catalog {
  public:
   explicit SessionCatalog(const SessionState& session) : session_(session) {}
   PlanPtr LookupView(const std::string& name) const override;
-  PlanPtr ResolvePathTable(const std::string& format, const std::string& path) const override;
+  PlanPtr ResolvePathTable(
+      const std::string& format, const std::string& path,
+      const std::vector<std::pair<std::string, std::string>>& options) const override;
   PlanPtr ResolveTableFunction(const std::string& name, const std::vector<ExprPtr>& args) const override;
   EvalContext eval_context() const override;
 

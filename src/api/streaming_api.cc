@@ -13,6 +13,7 @@
 #include "connectors/kafka/kafka_source.h"
 #include "connectors/memory/memory_sink.h"
 #include "connectors/rate/rate_source.h"
+#include "delta/delta_sink.h"
 #include "platform/file_system.h"
 #include "platform/uuid.h"
 #include "plan/logical_plan.h"
@@ -28,7 +29,6 @@ std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
-}  // namespace
 
 // The late-rows dead-letter sink of a query (options lateRowsPath, lateRowsFormat), or null. It is
 // a file sink of its own (with its own _spark_metadata manifest, so re-run batches are skipped).
@@ -58,6 +58,7 @@ std::shared_ptr<Sink> MakeLateRowsSink(const SessionState& session,
   if (format == "csv") sink_options["header"] = "true";
   return std::make_shared<FileSink>(session, format, *path, sink_options, std::vector<std::string>{});
 }
+}  // namespace
 
 Trigger Trigger::ProcessingTime(const std::string& interval) {
   int64_t us = ParseDurationMicros(interval);
@@ -227,6 +228,11 @@ StreamingQuery DataStreamWriter::start() {
     spec.sink = std::make_shared<NoopSink>();
   } else if (fmt_name == "kafka") {
     spec.sink = MakeKafkaSink(options_, spec.plan->Schema(), spec.checkpoint_location);
+  } else if (fmt_name == "delta") {
+    auto it = options_.find("path");
+    if (it == options_.end()) throw AnalysisError("'path' is not specified");
+    spec.sink = std::make_shared<DeltaSink>(session, it->second, options_, partition_by_,
+                                            spec.checkpoint_location, spec.output_mode);
   } else if (fmt_name == "json" || fmt_name == "csv" || fmt_name == "text" || fmt_name == "parquet") {
     auto it = options_.find("path");
     if (it == options_.end()) throw AnalysisError("'path' is not specified");
@@ -241,13 +247,13 @@ StreamingQuery DataStreamWriter::start() {
         "version of Sluice).",
         format_));
   }
+  spec.late_rows_sink = MakeLateRowsSink(*session, options_);
   auto exec = StreamExecution::Start(session, std::move(spec));
   return StreamingQuery(exec);
 }
 
 // ---- StreamingQuery ----
 std::string StreamingQuery::id() const { return exec_->id(); }
-  spec.late_rows_sink = MakeLateRowsSink(*session, options_);
 std::string StreamingQuery::runId() const { return exec_->run_id(); }
 std::string StreamingQuery::name() const { return exec_->name(); }
 bool StreamingQuery::isActive() const { return exec_->IsActive(); }

@@ -128,6 +128,8 @@ int RunSqlCommand(const std::vector<std::string>& args) {
     for (const auto& s : statements) {
       DataFrame df = session.sql(s.text);
       if (s.kind == StatementKind::kQuery || s.kind == StatementKind::kExplain ||
+          s.kind == StatementKind::kDeltaOptimize || s.kind == StatementKind::kDeltaVacuum ||
+          s.kind == StatementKind::kDescribeHistory ||
           (s.kind == StatementKind::kSet && !s.has_value)) {
         last = df;
       }

@@ -230,8 +230,9 @@ std::string PercentDecode(const std::string& s) {
   return out;
 }
 
-// Resolves an add/remove path (a URI, relative to the table root or absolute) to a local path.
-std::string ResolveDataPath(const std::string& table, const std::string& raw) {
+}  // namespace
+
+std::string ResolveDeltaDataPath(const std::string& table, const std::string& raw) {
   std::string p = raw;
   if (p.rfind("file:", 0) == 0) {
     p = p.substr(5);
@@ -247,12 +248,16 @@ std::string ResolveDataPath(const std::string& table, const std::string& raw) {
   return (fs::path(table) / p).lexically_normal().string();
 }
 
+namespace {
+
 struct Replay {
   std::string table;
   std::optional<J> protocol;
   std::optional<J> metadata;
   // Keyed by (path, dv id): live adds; removed keys are erased.
   std::map<std::string, DeltaFile> files;
+  std::map<std::string, DeltaTombstone> tombstones;  // keyed by log path
+  std::map<std::string, std::pair<int64_t, std::optional<int64_t>>> txns;
 
   static std::string Key(const std::string& path, const J& action) {
     std::string key = path;
@@ -266,6 +271,17 @@ struct Replay {
     return key;
   }
 
+  static std::vector<std::pair<std::string, std::optional<std::string>>> PartitionValues(const J& a) {
+    std::vector<std::pair<std::string, std::optional<std::string>>> out;
+    if (a.contains("partitionValues") && a["partitionValues"].is_object()) {
+      for (const auto& [k, v] : a["partitionValues"].items()) {
+        if (v.is_string()) out.emplace_back(k, v.get<std::string>());
+        else out.emplace_back(k, std::nullopt);
+      }
+    }
+    return out;
+  }
+
   void Apply(const J& action, const std::string& source) {
     if (!action.is_object()) {
       throw AnalysisError(fmt::format("Corrupt Delta log file {}: an action is not a JSON object", source));
@@ -277,35 +293,57 @@ struct Replay {
     };
     if (present("protocol", "minReaderVersion")) protocol = action["protocol"];
     if (present("metaData", "id") || present("metaData", "schemaString")) metadata = action["metaData"];
+    if (present("txn", "appId")) {
+      const J& t = action["txn"];
+      int64_t version = t.contains("version") && t["version"].is_number() ? t["version"].get<int64_t>() : -1;
+      std::optional<int64_t> last;
+      if (t.contains("lastUpdated") && t["lastUpdated"].is_number()) last = t["lastUpdated"].get<int64_t>();
+      if (t["appId"].is_string()) txns[t["appId"].get<std::string>()] = {version, last};
+    }
     if (auto it = action.find("add"); present("add", "path")) {
       const J& a = *it;
       if (!a.contains("path") || !a["path"].is_string()) {
         throw AnalysisError(fmt::format("Corrupt Delta log file {}: an add action has no path", source));
       }
       DeltaFile f;
-      f.path = ResolveDataPath(table, a["path"].get<std::string>());
-      if (a.contains("partitionValues") && a["partitionValues"].is_object()) {
-        for (const auto& [k, v] : a["partitionValues"].items()) {
-          if (v.is_string()) f.partition_values.emplace_back(k, v.get<std::string>());
-          else f.partition_values.emplace_back(k, std::nullopt);
-        }
-      }
+      f.log_path = a["path"].get<std::string>();
+      f.path = ResolveDeltaDataPath(table, f.log_path);
+      f.partition_values = PartitionValues(a);
       if (a.contains("size") && a["size"].is_number()) f.size = a["size"].get<int64_t>();
       if (a.contains("modificationTime") && a["modificationTime"].is_number()) {
         f.modification_time = a["modificationTime"].get<int64_t>();
       }
+      if (a.contains("dataChange") && a["dataChange"].is_boolean()) f.data_change = a["dataChange"].get<bool>();
+      if (a.contains("stats") && a["stats"].is_string()) f.stats = a["stats"].get<std::string>();
       f.has_deletion_vector = a.contains("deletionVector") && a["deletionVector"].is_object();
-      std::string path_key = a["path"].get<std::string>();
+      const std::string& path_key = f.log_path;
       // An add replaces any live entry for the same path (with or without a DV).
       for (auto i = files.begin(); i != files.end();) {
         if (i->first == path_key || i->first.rfind(path_key + "#", 0) == 0) i = files.erase(i);
         else ++i;
       }
+      tombstones.erase(path_key);
       files[Key(path_key, a)] = std::move(f);
     }
     if (auto it = action.find("remove"); present("remove", "path")) {
       const J& r = *it;
-      if (r.contains("path") && r["path"].is_string()) files.erase(Key(r["path"].get<std::string>(), r));
+      if (r.contains("path") && r["path"].is_string()) {
+        std::string log_path = r["path"].get<std::string>();
+        files.erase(Key(log_path, r));
+        DeltaTombstone t;
+        t.log_path = log_path;
+        t.path = ResolveDeltaDataPath(table, log_path);
+        if (r.contains("deletionTimestamp") && r["deletionTimestamp"].is_number()) {
+          t.deletion_timestamp = r["deletionTimestamp"].get<int64_t>();
+        }
+        if (r.contains("dataChange") && r["dataChange"].is_boolean()) t.data_change = r["dataChange"].get<bool>();
+        if (r.contains("extendedFileMetadata") && r["extendedFileMetadata"].is_boolean()) {
+          t.extended_file_metadata = r["extendedFileMetadata"].get<bool>();
+        }
+        t.partition_values = PartitionValues(r);
+        if (r.contains("size") && r["size"].is_number()) t.size = r["size"].get<int64_t>();
+        tombstones[log_path] = std::move(t);
+      }
     }
   }
 };
@@ -341,7 +379,7 @@ void ReadCheckpoint(const CheckpointFiles& cp, Replay* replay) {
     auto reader = ParquetReader::OpenFile(part);
     std::vector<StructField> wanted;
     const TypePtr& fs_schema = reader->file_schema();
-    for (const char* name : {"add", "remove", "metaData", "protocol"}) {
+    for (const char* name : {"txn", "add", "remove", "metaData", "protocol"}) {
       int idx = fs_schema->FieldIndex(name);
       if (idx >= 0) wanted.push_back(fs_schema->fields()[static_cast<size_t>(idx)]);
     }
@@ -359,8 +397,9 @@ void ReadCheckpoint(const CheckpointFiles& cp, Replay* replay) {
   }
 }
 
-// Commit timestamp: commitInfo.timestamp (or inCommitTimestamp), else the file's mtime.
-int64_t CommitTimestamp(const std::string& path) {
+}  // namespace
+
+int64_t DeltaCommitTimestamp(const std::string& path) {
   std::optional<int64_t> ts;
   try {
     ForEachCommitAction(path, [&](const J& a) {
@@ -381,6 +420,8 @@ int64_t CommitTimestamp(const std::string& path) {
   auto sys = std::chrono::file_clock::to_sys(ftime);
   return std::chrono::duration_cast<std::chrono::milliseconds>(sys.time_since_epoch()).count();
 }
+
+namespace {
 
 int64_t ParseTravelTimestampMillis(const std::string& text, const std::string& tz) {
   if (auto micros = ParseTimestamp(text, tz)) return *micros / 1000;
@@ -503,7 +544,7 @@ DeltaSnapshot LoadDeltaSnapshot(const std::string& table_path, const DeltaTimeTr
     int64_t earliest_ts = INT64_MAX;
     for (const auto& [v, path] : listing.commits) {
       if (v < earliest_recreatable) continue;
-      int64_t ts = CommitTimestamp(path);
+      int64_t ts = DeltaCommitTimestamp(path);
       earliest_ts = std::min(earliest_ts, ts);
       latest_ts = std::max(latest_ts, ts);
       if (ts <= want) found = std::max(found, v);
@@ -590,6 +631,17 @@ DeltaSnapshot LoadDeltaSnapshot(const std::string& table_path, const DeltaTimeTr
   s.schema_string = md["schemaString"].get<std::string>();
   s.schema = ParseSparkJsonSchema(s.schema_string, false);
   s.physical_schema = ParseSparkJsonSchema(s.schema_string, s.column_mapping_mode != "none");
+  s.protocol_json = replay.protocol->dump();
+  s.metadata_json = md.dump();
+  if (md.contains("id") && md["id"].is_string()) s.table_id = md["id"].get<std::string>();
+  const J& proto = *replay.protocol;
+  if (proto.contains("writerFeatures") && proto["writerFeatures"].is_array()) {
+    for (const J& f : proto["writerFeatures"]) {
+      if (f.is_string()) s.writer_features.push_back(f.get<std::string>());
+    }
+  }
+  s.app_transactions = std::move(replay.txns);
+  for (auto& [key, t] : replay.tombstones) s.tombstones.push_back(std::move(t));
   for (auto& [key, f] : replay.files) {
     if (f.has_deletion_vector) Unsupported("deletionVectors (a data file has a deletion vector)", tstr);
     s.files.push_back(std::move(f));
@@ -597,6 +649,34 @@ DeltaSnapshot LoadDeltaSnapshot(const std::string& table_path, const DeltaTimeTr
   std::sort(s.files.begin(), s.files.end(),
             [](const DeltaFile& a, const DeltaFile& b) { return a.path < b.path; });
   return s;
+}
+
+std::string DeltaCommitFileName(int64_t version) { return fmt::format("{:020d}.json", version); }
+
+std::map<int64_t, std::string> ListDeltaCommits(const std::string& table_path) {
+  fs::path log_dir = fs::path(table_path) / "_delta_log";
+  std::error_code ec;
+  if (!fs::is_directory(log_dir, ec)) return {};
+  return ListLog(log_dir).commits;
+}
+
+std::optional<int64_t> LatestDeltaVersion(const std::string& table_path) {
+  fs::path log_dir = fs::path(table_path) / "_delta_log";
+  std::error_code ec;
+  if (!fs::is_directory(log_dir, ec)) return std::nullopt;
+  LogListing listing = ListLog(log_dir);
+  std::optional<int64_t> latest;
+  if (!listing.commits.empty()) latest = listing.commits.rbegin()->first;
+  if (!listing.checkpoints.empty()) {
+    latest = std::max(latest.value_or(-1), listing.checkpoints.rbegin()->first);
+  }
+  return latest;
+}
+
+std::vector<std::string> ReadDeltaCommitLines(const std::string& commit_path) {
+  std::vector<std::string> out;
+  ForEachCommitAction(commit_path, [&](const J& a) { out.push_back(a.dump()); });
+  return out;
 }
 
 }  // namespace sluice

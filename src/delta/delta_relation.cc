@@ -7,6 +7,7 @@
 #include "api/session_state.h"
 #include "connectors/file/file_listing.h"
 #include "connectors/file/file_scan.h"
+#include "delta/delta_stream_source.h"
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
 
@@ -71,17 +72,13 @@ int Parallelism(const SessionState& session) {
 PlanPtr MakeDeltaRelationPlan(const SessionState& session, const std::string& path,
                               const std::map<std::string, std::string>& options,
                               const TypePtr& user_schema, bool streaming) {
-  if (streaming) {
-    throw AnalysisError(
-        "[UNSUPPORTED_DATA_SOURCE] readStream.format(\"delta\") is not supported yet by Sluice "
-        "(batch reads only).");
-  }
   if (path.empty()) throw AnalysisError("[UNABLE_TO_INFER_SCHEMA] 'path' is not specified");
   if (user_schema) {
     throw AnalysisError(
         "[DELTA_READ_TABLE_WITHOUT_COLUMNS] Delta does not support specifying the schema at read "
         "time.");
   }
+  if (streaming) return MakeDeltaStreamPlan(session, path, options);
   std::string tz = session.MakeEvalContext().time_zone;
   DeltaSnapshot snapshot =
       LoadDeltaSnapshot(AbsolutePath(path).string(), TimeTravelFromOptions(options), tz);

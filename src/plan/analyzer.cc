@@ -465,11 +465,17 @@ PlanPtr Analyzer::ResolveRelation(const PlanPtr& plan) {
       if (f != it->end()) return f->second;
     }
   }
+  if (!plan->relation_options.empty() && !(parts.size() == 2 && Lower(parts[0]) == "delta")) {
+    throw AnalysisError(fmt::format(
+        "[UNSUPPORTED_FEATURE.TIME_TRAVEL] Time travel on the relation {} is not supported: only "
+        "delta.`path` tables can be read AS OF a version or timestamp.",
+        Quote(JoinNames(parts))));
+  }
   if (parts.size() == 2) {
     static const std::set<std::string> kFormats = {"json", "csv", "text", "parquet", "delta", "orc"};
     if (kFormats.count(Lower(parts[0])) &&
         (parts[1].find('/') != std::string::npos || parts[1].find('.') != std::string::npos)) {
-      PlanPtr src = catalog_.ResolvePathTable(Lower(parts[0]), parts[1]);
+      PlanPtr src = catalog_.ResolvePathTable(Lower(parts[0]), parts[1], plan->relation_options);
       auto alias = NewResolved(PlanKind::kSubqueryAlias, {src});
       alias->alias = parts[1];
       alias->output = src->output;

@@ -16,8 +16,11 @@ class Catalog {
   virtual ~Catalog() = default;
   /// A resolved plan for the view `name`, or null.
   virtual PlanPtr LookupView(const std::string& name) const = 0;
-  /// A resolved batch plan reading `path` with `format` (json, csv, text, ...), or throws.
-  virtual PlanPtr ResolvePathTable(const std::string& format, const std::string& path) const = 0;
+  /// A resolved batch plan reading `path` with `format` (json, csv, text, ...) and read `options`
+  /// (e.g. versionAsOf), or throws.
+  virtual PlanPtr ResolvePathTable(
+      const std::string& format, const std::string& path,
+      const std::vector<std::pair<std::string, std::string>>& options) const = 0;
   /// A resolved plan for a table-valued function call (named args as kAlias), or throws.
   virtual PlanPtr ResolveTableFunction(const std::string& name,
                                        const std::vector<ExprPtr>& args) const = 0;

@@ -72,6 +72,9 @@ struct LogicalPlan {
   std::vector<PlanPtr> children;
 
   std::vector<std::string> name_parts;             // kUnresolvedRelation
+  /// kUnresolvedRelation: read options of a path table, e.g. {"versionAsOf", "3"} from
+  /// `delta.`/p` VERSION AS OF 3` (time travel).
+  std::vector<std::pair<std::string, std::string>> relation_options;
   std::vector<std::vector<ExprPtr>> rows;          // kInlineTable
   std::vector<std::string> column_names;           // kInlineTable, kSubqueryAlias, kDeduplicate
   std::vector<ExprPtr> exprs;                      // kProject/kAggregate output, kSort orders,

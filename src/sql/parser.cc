@@ -2,6 +2,7 @@
 #include "sql/parser.h"
 
 #include <cctype>
+#include <string>
 
 #include "sluice/exception.h"
 #include "sql/parser_impl.h"
@@ -222,6 +223,83 @@ Statement ParseSet(std::string_view text, size_t after_set, size_t end, const To
   return st;
 }
 
+// delta.`/path`, a multipart name, or a quoted path string.
+void ParseMaintenanceTable(SqlParser& parser, Statement* st) {
+  if (parser.Peek().kind == TokenKind::kString) {
+    st->table = {parser.Next().value};
+    st->table_is_path_string = true;
+    return;
+  }
+  st->table = parser.ParseMultipartIdentifier();
+}
+
+// OPTIMIZE / VACUUM / DESCRIBE HISTORY (Delta Lake's SQL for table maintenance).
+Statement ParseMaintenance(SqlParser& parser, std::string_view text) {
+  Statement st;
+  if (parser.AcceptWord("OPTIMIZE")) {
+    st.kind = StatementKind::kDeltaOptimize;
+    ParseMaintenanceTable(parser, &st);
+    if (parser.AcceptWord("WHERE")) {
+      size_t from = parser.Peek().offset;
+      st.where = parser.ParseExpr();
+      size_t to = parser.Peek().offset;
+      std::string_view w = text.substr(from, to - from);
+      while (!w.empty() && std::isspace(static_cast<unsigned char>(w.back()))) w.remove_suffix(1);
+      st.where_text = std::string(w);
+    }
+    if (parser.AcceptWord("ZORDER")) {
+      parser.ExpectWord("BY");
+      if (parser.PeekOp("(")) {
+        st.zorder_by = parser.ParseIdentifierList();
+      } else {
+        do {
+          st.zorder_by.push_back(parser.ParseIdentifier());
+        } while (parser.AcceptOp(","));
+      }
+    }
+  } else if (parser.AcceptWord("VACUUM")) {
+    st.kind = StatementKind::kDeltaVacuum;
+    ParseMaintenanceTable(parser, &st);
+    if (parser.AcceptWord("RETAIN")) {
+      const Token& n = parser.Peek();
+      if (n.kind != TokenKind::kNumber) parser.Fail("expected the number of hours to retain");
+      parser.Next();
+      try {
+        st.retain_hours = std::stod(n.text);
+      } catch (const std::exception&) {
+        ThrowParseErrorAt(n, "[PARSE_SYNTAX_ERROR] invalid number of hours '" + n.text + "'");
+      }
+      st.has_retain = true;
+      parser.ExpectWord("HOURS");
+    }
+    if (parser.AcceptWord("DRY")) {
+      parser.ExpectWord("RUN");
+      st.dry_run = true;
+    }
+  } else {
+    if (!parser.AcceptWord("DESCRIBE")) parser.ExpectWord("DESC");
+    parser.ExpectWord("HISTORY");
+    st.kind = StatementKind::kDescribeHistory;
+    ParseMaintenanceTable(parser, &st);
+    if (parser.AcceptWord("LIMIT")) {
+      const Token& n = parser.Peek();
+      if (n.kind != TokenKind::kNumber) parser.Fail("expected a row count");
+      parser.Next();
+      try {
+        size_t used = 0;
+        st.limit = std::stoll(n.text, &used);
+        if (used != n.text.size() || st.limit < 0) throw std::invalid_argument(n.text);
+      } catch (const std::exception&) {
+        ThrowParseErrorAt(n, "[PARSE_SYNTAX_ERROR] LIMIT expects a non-negative integer, got '" +
+                                 n.text + "'");
+      }
+    }
+  }
+  parser.AcceptOp(";");
+  parser.ExpectEnd();
+  return st;
+}
+
 Statement ParseOneStatement(std::string_view text, size_t begin, size_t end) {
   size_t first = SkipBlank(text, begin, end);
   size_t word_end = first;
@@ -231,6 +309,10 @@ Statement ParseOneStatement(std::string_view text, size_t begin, size_t end) {
     return ParseSet(text, word_end, end, head.front());
   }
   SqlParser parser(text, Tokenize(text, begin, end));
+  if (parser.PeekWord("OPTIMIZE") || parser.PeekWord("VACUUM") ||
+      ((parser.PeekWord("DESCRIBE") || parser.PeekWord("DESC")) && parser.PeekWord("HISTORY", 1))) {
+    return ParseMaintenance(parser, text);
+  }
   Statement st;
   if (parser.AcceptWord("CREATE")) {
     st.kind = StatementKind::kCreateView;

@@ -110,6 +110,8 @@ class SqlParser {
   PlanPtr ParseJoinedRelation();
   PlanPtr ParseRelationPrimary();
   PlanPtr ParseRelationSuffix(PlanPtr relation);
+  /// Time travel after a table name: VERSION AS OF n / TIMESTAMP AS OF 'ts' (relation_options).
+  void ParseTimeTravel(const PlanPtr& relation);
   PlanPtr ParseWatermark(PlanPtr relation);
   std::vector<ExprPtr> ParseOrderByList();
   void ApplyHints(const std::vector<std::string>& broadcast_names, const PlanPtr& from);

@@ -482,10 +482,36 @@ PlanPtr SqlParser::ParseRelationPrimary() {
   } else if (t.kind == TokenKind::kQuotedIdent || (t.kind == TokenKind::kWord && !IsReserved(t))) {
     rel = MakePlan(PlanKind::kUnresolvedRelation);
     rel->name_parts = ParseMultipartIdentifier();
+    ParseTimeTravel(rel);
   } else {
     Fail("expected a table name or a subquery");
   }
   return ParseRelationSuffix(rel);
+}
+
+void SqlParser::ParseTimeTravel(const PlanPtr& relation) {
+  // [FOR] {VERSION | SYSTEM_VERSION} AS OF n  /  [FOR] {TIMESTAMP | SYSTEM_TIME} AS OF 'ts'
+  size_t k = PeekWord("FOR") ? 1 : 0;
+  bool version = PeekWord("VERSION", k) || PeekWord("SYSTEM_VERSION", k);
+  bool timestamp = PeekWord("TIMESTAMP", k) || PeekWord("SYSTEM_TIME", k);
+  if (!(version || timestamp) || !PeekWord("AS", k + 1) || !PeekWord("OF", k + 2)) return;
+  for (size_t i = 0; i < k + 3; ++i) Next();
+  const Token& value = Peek();
+  if (version) {
+    if (value.kind == TokenKind::kNumber) {
+      Next();
+      relation->relation_options.emplace_back("versionAsOf", value.text);
+    } else if (value.kind == TokenKind::kString) {
+      Next();
+      relation->relation_options.emplace_back("versionAsOf", value.value);
+    } else {
+      Fail("expected a version number after VERSION AS OF");
+    }
+  } else {
+    if (value.kind != TokenKind::kString) Fail("expected a timestamp string after TIMESTAMP AS OF");
+    Next();
+    relation->relation_options.emplace_back("timestampAsOf", value.value);
+  }
 }
 
 PlanPtr SqlParser::ParseRelationSuffix(PlanPtr relation) {

@@ -18,6 +18,10 @@ enum class StatementKind : uint8_t {
   kSet,         // SET [key [= value]]
   kExplain,     // EXPLAIN [EXTENDED] query: `plan`, `extended`
   kOther,       // reserved for statements Sluice does not interpret (not produced yet)
+  // Delta table maintenance; `table` names the table (delta.`/path` or '/path').
+  kDeltaOptimize,    // OPTIMIZE table [WHERE where] [ZORDER BY (zorder_by)]
+  kDeltaVacuum,      // VACUUM table [RETAIN retain_hours HOURS] [DRY RUN]
+  kDescribeHistory,  // DESC[RIBE] HISTORY table [LIMIT limit]
 };
 
 struct Statement {
@@ -44,6 +48,18 @@ struct Statement {
 
   // ---- kExplain ----
   bool extended = false;  // EXPLAIN EXTENDED
+
+  // ---- kDeltaOptimize, kDeltaVacuum, kDescribeHistory ----
+  /// The table: {"delta", "/path"} for delta.`/path`, or {"/path"} for a quoted path string.
+  std::vector<std::string> table;
+  bool table_is_path_string = false;
+  ExprPtr where;                       ///< OPTIMIZE ... WHERE (unresolved), or null
+  std::string where_text;              ///< the WHERE predicate as written
+  std::vector<std::string> zorder_by;  ///< OPTIMIZE ... ZORDER BY (a, b)
+  bool has_retain = false;             ///< VACUUM ... RETAIN n HOURS
+  double retain_hours = 0;
+  bool dry_run = false;                ///< VACUUM ... DRY RUN
+  int64_t limit = -1;                  ///< DESCRIBE HISTORY ... LIMIT n (-1: none)
 };
 
 }  // namespace sluice

@@ -440,13 +440,64 @@ std::string ParquetReader::KeyValue(const std::string& key) const {
   return "";
 }
 
+namespace {
+
+int WideningRank(TypeId id) {
+  switch (id) {
+    case TypeId::kByte: return 1;
+    case TypeId::kShort: return 2;
+    case TypeId::kInt: return 3;
+    case TypeId::kLong: return 4;
+    default: return 0;
+  }
+}
+
+// Whether a file column of type `from` may be read as `to`: integer widening (TINYINT < SMALLINT <
+// INT < BIGINT) and FLOAT -> DOUBLE, as Spark's Parquet reader allows for widened tables.
+bool CanWiden(const DataType& from, const DataType& to) {
+  int f = WideningRank(from.id());
+  int t = WideningRank(to.id());
+  if (f > 0 && t > 0) return f < t;
+  return from.id() == TypeId::kFloat && to.id() == TypeId::kDouble;
+}
+
+VectorPtr Widen(const Vector& v, const TypePtr& to) {
+  auto out = std::make_shared<Vector>(to);
+  out->Reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v.IsNull(i)) {
+      out->AppendNull();
+      continue;
+    }
+    if (v.type_id() == TypeId::kFloat) {
+      out->Append<double>(static_cast<double>(v.Get<float>(i)));
+      continue;
+    }
+    int64_t x = 0;
+    switch (v.type_id()) {
+      case TypeId::kByte: x = v.Get<int8_t>(i); break;
+      case TypeId::kShort: x = v.Get<int16_t>(i); break;
+      case TypeId::kInt: x = v.Get<int32_t>(i); break;
+      default: x = v.Get<int64_t>(i); break;
+    }
+    switch (to->id()) {
+      case TypeId::kShort: out->Append<int16_t>(static_cast<int16_t>(x)); break;
+      case TypeId::kInt: out->Append<int32_t>(static_cast<int32_t>(x)); break;
+      default: out->Append<int64_t>(x); break;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 void ParquetReader::SetReadSchema(TypePtr schema) {
   read_fields_.clear();
   for (const StructField& f : schema->fields()) {
     int idx = file_schema_.type->FieldIndex(f.name);
     if (idx >= 0) {
       const TypePtr& file_type = file_schema_.fields[static_cast<size_t>(idx)].type;
-      if (!file_type->SameShape(*f.type)) {
+      if (!file_type->SameShape(*f.type) && !CanWiden(*file_type, *f.type)) {
         throw AnalysisError(fmt::format(
             "Parquet column `{}` in {} has type {} but {} was requested", f.name,
             input_->source_name(), file_type->Sql(), f.type->Sql()));
@@ -749,6 +800,9 @@ RecordBatchPtr ParquetReader::ReadRowGroup(int rg) {
       continue;
     }
     VectorPtr v = ReadField(rg, file_schema_.fields[static_cast<size_t>(idx)]);
+    if (v->type_id() != fields[i].type->id() && CanWiden(*v->type(), *fields[i].type)) {
+      v = Widen(*v, fields[i].type);
+    }
     if (v->size() != rows) {
       Fail(fmt::format("column '{}' in row group {} has {} rows, expected {}", fields[i].name, rg,
                        v->size(), rows));
