@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: deps configure build demo test test-asan bench bench-window bench-kafka bench-delta clean
+.PHONY: deps configure build demo test test-asan bench bench-window bench-kafka bench-join bench-delta clean
 
 deps:
 	@scripts/install-deps.sh
@@ -49,6 +49,14 @@ bench-kafka:
 	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
 	@cmake --build build-bench -j $(JOBS) --target bench_kafka_pipeline
 	@bench/run_kafka.sh build-bench
+
+# Stream-stream join (impressions x clicks within 10 minutes) and a stream-static lookup, next to
+# the same joins in DuckDB (bench/README.md, "Joins").
+bench-join:
+	@scripts/install-deps.sh --bench
+	@cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DSLUICE_BUILD_BENCHMARKS=ON >/dev/null
+	@cmake --build build-bench -j $(JOBS) --target bench_join
+	@bench/run_join.sh build-bench
 
 # Delta / Parquet: 20 M rows written and read back by Sluice and by DuckDB in the same run, and
 # Delta commit latency of small appends (bench/README.md, "Delta and Parquet").

@@ -11,6 +11,7 @@
 #include "exec/scan.h"
 #include "exec/session_window_aggregate.h"
 #include "exec/sort_limit.h"
+#include "exec/stream_stream_join.h"
 #include "exec/window_expand.h"
 #include "sluice/exception.h"
 
@@ -109,6 +110,7 @@ class Planner {
       }
       case PlanKind::kJoin: {
         size_t lw = p->children[0]->output.size();
+        if (p->children[0]->is_streaming && p->children[1]->is_streaming) return PlanStreamStreamJoin(p);
         JoinSpec spec = ExtractJoinKeys(p->join_type, p->condition, lw);
         bool cache = p->is_streaming && !p->children[1]->is_streaming;
         auto left = Plan(p->children[0]);
@@ -147,6 +149,25 @@ class Planner {
   }
 
  private:
+  // Both sides streaming: the symmetric hash join, with one state operator id per side.
+  std::unique_ptr<PhysicalOperator> PlanStreamStreamJoin(const PlanPtr& p) {
+    const auto& left = p->children[0]->output;
+    const auto& right = p->children[1]->output;
+    StreamStreamJoinSpec spec;
+    spec.join = ExtractJoinKeys(p->join_type, p->condition, left.size());
+    if (spec.join.type == JoinType::kCross) spec.join.type = JoinType::kInner;  // with equi-keys
+    spec.eviction = PlanJoinEviction(p->condition, left, right);
+    spec.left_event_time = SideEventTimeColumn(left, "left");
+    spec.right_event_time = SideEventTimeColumn(right, "right");
+    for (const auto& a : left) spec.left_names.push_back(a.name);
+    for (const auto& a : right) spec.right_names.push_back(a.name);
+    int id = out_->num_stateful;
+    out_->num_stateful += 2;
+    auto l = Plan(p->children[0]);
+    auto r = Plan(p->children[1]);
+    return std::make_unique<StreamStreamJoin>(p->Schema(), std::move(l), std::move(r), std::move(spec), id);
+  }
+
   PhysicalPlan* out_;
 };
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "plan/group_state_spec.h"
+#include "plan/join_time_constraint.h"
 #include "sluice/exception.h"
 
 namespace sluice {
@@ -29,6 +30,113 @@ bool AggregateHasEventTimeKey(const LogicalPlan& agg) {
 }
 
 [[noreturn]] void Fail(const std::string& message) { throw AnalysisError(message); }
+
+bool IsStreamStreamJoin(const LogicalPlan& p) {
+  return p.kind == PlanKind::kJoin && p.children[0]->is_streaming && p.children[1]->is_streaming;
+}
+
+// Spark's support matrix for joins of two streams (docs/joins.md).
+void CheckStreamStreamJoin(const LogicalPlan& j, OutputMode mode) {
+  JoinType t = j.join_type;
+  if (mode != OutputMode::kAppend) {
+    Fail(fmt::format("Join between two streaming DataFrames/Datasets is not supported in {} output "
+                     "mode, only in Append output mode",
+                     OutputModeName(mode)));
+  }
+  if (t == JoinType::kLeftAnti) {
+    Fail("LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported (joins "
+         "of two streams support Inner, LeftOuter, RightOuter, FullOuter and LeftSemi)");
+  }
+  const auto& left = j.children[0]->output;
+  const auto& right = j.children[1]->output;
+  bool has_key = false;
+  for (const auto& c : SplitConjuncts(j.condition)) has_key |= IsEquiJoinConjunct(c, left.size());
+  if (!has_key) {
+    Fail("Stream-stream join without equality predicate is not supported: the join condition must "
+         "contain an equality between a column of each side (e.g. `l.id = r.id`)");
+  }
+  SideEventTimeColumn(left, "left");
+  SideEventTimeColumn(right, "right");
+  if (t == JoinType::kInner || t == JoinType::kCross) return;  // watermarks and ranges optional
+  bool key_watermark = EventTimeJoinKey(j.condition, left, right).has_value();
+  bool left_bounded = !ExtractRangeBounds(j.condition, left, right, JoinSide::kLeft).empty();
+  bool right_bounded = !ExtractRangeBounds(j.condition, left, right, JoinSide::kRight).empty();
+  bool ok = key_watermark;
+  std::string needs;
+  switch (t) {
+    case JoinType::kLeftOuter:
+    case JoinType::kLeftSemi:
+      ok |= left_bounded;
+      needs = "a watermark on the right input and a time-range condition bounding the left event "
+              "time by it (e.g. `l.ts BETWEEN r.ts - INTERVAL 5 MINUTES AND r.ts + INTERVAL 10 "
+              "MINUTES`)";
+      break;
+    case JoinType::kRightOuter:
+      ok |= right_bounded;
+      needs = "a watermark on the left input and a time-range condition bounding the right event "
+              "time by it (e.g. `r.ts BETWEEN l.ts AND l.ts + INTERVAL 10 MINUTES`)";
+      break;
+    default:  // full outer
+      ok |= left_bounded || right_bounded;
+      needs = "a watermark on at least one input and a time-range condition bounding the other "
+              "side's event time by it";
+      break;
+  }
+  if (!ok) {
+    Fail(fmt::format("Stream-stream {} join between two streaming DataFrame/Datasets is not "
+                     "supported without a watermark in the join keys, or a watermark on the "
+                     "nullable side and an appropriate range condition. Join on an event-time or "
+                     "window column of watermarked inputs, or add {}.",
+                     JoinTypeName(t), needs));
+  }
+}
+
+// A stateful operator that can emit rows older than the watermark, which a stateful operator
+// after it would drop as late (Spark's global watermark limit): a time-interval join of two
+// streams, or flatMapGroupsWithState with an event-time timeout.
+bool MayEmitRowsBelowWatermark(const LogicalPlan& p) {
+  if (IsStreamStreamJoin(p)) {
+    return HasRangeConditionOnEventTime(p.condition, p.children[0]->output, p.children[1]->output);
+  }
+  return p.kind == PlanKind::kFlatMapGroupsWithState && p.is_streaming && p.group_state &&
+         p.group_state->timeout == GroupStateTimeout::EventTimeTimeout;
+}
+
+bool IsStatefulNode(const LogicalPlan& p) {
+  if (!p.is_streaming) return false;
+  return IsStreamStreamJoin(p) || p.kind == PlanKind::kAggregate || p.kind == PlanKind::kDeduplicate ||
+         p.kind == PlanKind::kFlatMapGroupsWithState;
+}
+
+bool HasLateRowEmitterBelow(const PlanPtr& p) {
+  for (const auto& c : p->children) {
+    if (MayEmitRowsBelowWatermark(*c) || HasLateRowEmitterBelow(c)) return true;
+  }
+  return false;
+}
+
+// Stateful operators chained with stream-stream joins, as Spark allows them.
+void CheckChainedWithStreamJoins(const PlanPtr& p) {
+  if (IsStatefulNode(*p) && HasLateRowEmitterBelow(p)) {
+    bool involves_join = IsStreamStreamJoin(*p);
+    std::vector<PlanPtr> stack(p->children.begin(), p->children.end());
+    while (!stack.empty() && !involves_join) {
+      PlanPtr c = stack.back();
+      stack.pop_back();
+      involves_join = IsStreamStreamJoin(*c) && MayEmitRowsBelowWatermark(*c);
+      stack.insert(stack.end(), c->children.begin(), c->children.end());
+    }
+    if (involves_join) {
+      Fail("Detected pattern of possible 'correctness' issue due to global watermark. The query "
+           "contains a stateful operation which can emit rows older than the current watermark "
+           "(a stream-stream join with a time-range condition, or flatMapGroupsWithState with an "
+           "event-time timeout) followed by another stateful operator, which would drop those "
+           "rows as late. Join on window or event-time columns instead of a time range, or move "
+           "the other stateful operator before the join.");
+    }
+  }
+  for (const auto& c : p->children) CheckChainedWithStreamJoins(c);
+}
 
 void Walk(const PlanPtr& p, OutputMode mode, Shape* shape) {
   if (!p->is_streaming) return;
@@ -57,8 +165,8 @@ void Walk(const PlanPtr& p, OutputMode mode, Shape* shape) {
       bool ls = p->children[0]->is_streaming, rs = p->children[1]->is_streaming;
       JoinType t = p->join_type;
       if (ls && rs) {
-        Fail("Stream-stream joins are not supported by this version of Sluice yet (stream-static "
-             "joins are)");
+        CheckStreamStreamJoin(*p, mode);
+        break;
       }
       if (ls && (t == JoinType::kRightOuter)) {
         Fail("RightOuter join with a streaming DataFrame/Dataset on the left and a static "
@@ -175,6 +283,7 @@ void CheckStreamingPlan(const PlanPtr& plan, OutputMode mode) {
   CheckGroupsWithState(plan, mode, CountStreamingAggregates(plan));
   Shape shape;
   Walk(plan, mode, &shape);
+  CheckChainedWithStreamJoins(plan);
   if (mode == OutputMode::kComplete && shape.aggregations == 0) {
     if (HasGroupsWithState(plan)) {
       Fail("Complete output mode not supported when there are no streaming aggregations on "

@@ -10,6 +10,7 @@
 #include "exec/flat_map_groups_with_state.h"
 #include "exec/hash_aggregate.h"
 #include "exec/session_window_aggregate.h"
+#include "exec/stream_stream_join.h"
 #include "platform/file_system.h"
 #include "sluice/exception.h"
 
@@ -36,8 +37,11 @@ void Collect(const PhysicalOperator& op, std::vector<StateSchemaInfo>* out) {
   if (auto* a = dynamic_cast<const HashAggregate*>(&op)) info = a->StateSchema();
   else if (auto* d = dynamic_cast<const Deduplicate*>(&op)) info = d->StateSchema();
   else if (auto* s = dynamic_cast<const SessionWindowAggregate*>(&op)) info = s->StateSchema();
-  if (info) out->push_back(std::move(*info));
   else if (auto* f = dynamic_cast<const FlatMapGroupsWithState*>(&op)) info = f->StateSchema();
+  if (info) out->push_back(std::move(*info));
+  if (auto* j = dynamic_cast<const StreamStreamJoin*>(&op)) {
+    for (auto& s : j->StateSchemas()) out->push_back(std::move(s));
+  }
   for (const auto& c : op.children()) Collect(*c, out);
 }
 
