@@ -44,6 +44,9 @@ const std::vector<ConfigEntry>& KnownConfigs() {
        "Delta/changelog files of a state store after which a snapshot is written."},
       {"spark.sql.files.maxPartitionBytes", "134217728",
        "Largest file split read by one task of a file source."},
+      {"spark.sql.streaming.statefulOperator.checkCorrectness.enabled", "true",
+       "Reject a stateful operator after one that may emit rows older than the watermark (a "
+       "stream-stream join with a time range, flatMapGroupsWithState with an event-time timeout)."},
       {"spark.sluice.threads", "0", "Worker threads for a batch's tasks (0: one per core)."},
       {"spark.sluice.maxBatchRows", "8192", "Rows per column-vector chunk read from files."},
       {"spark.sluice.allocator.retainFreedMemory", "true",

@@ -7,7 +7,10 @@
 
 namespace sluice {
 
-/// Throws AnalysisError if `plan` (resolved, streaming) cannot run in `mode`.
-void CheckStreamingPlan(const PlanPtr& plan, OutputMode mode);
+/// Throws AnalysisError if `plan` (resolved, streaming) cannot run in `mode`. With
+/// `check_correctness` false (spark.sql.streaming.statefulOperator.checkCorrectness.enabled =
+/// false), a stateful operator after one that may emit rows older than the watermark is allowed;
+/// those rows may then be dropped as late.
+void CheckStreamingPlan(const PlanPtr& plan, OutputMode mode, bool check_correctness = true);
 
 }  // namespace sluice

@@ -75,7 +75,8 @@ StreamExecution::~StreamExecution() {
 
 std::shared_ptr<StreamExecution> StreamExecution::Start(std::shared_ptr<SessionState> session,
                                                         StreamQuerySpec spec) {
-  CheckStreamingPlan(spec.plan, spec.output_mode);
+  CheckStreamingPlan(spec.plan, spec.output_mode,
+                     session->GetConfBool("spark.sql.streaming.statefulOperator.checkCorrectness.enabled", true));
   std::shared_ptr<StreamExecution> q(new StreamExecution(session, std::move(spec)));
   auto inc = std::make_unique<IncrementalPlan>();
   inc->checkpoint = std::make_unique<Checkpoint>(q->spec_.checkpoint_location);
