@@ -111,6 +111,26 @@ class ProgressPrinter : public StreamingQueryListener {
 };
 
 // `sluice demo --kafka`: producer -> loopback Kafka -> Sluice -> file sinks.
+// The windowed results are a Delta table (one commit per micro-batch): prints its history size, a
+// query over it, the same count at its first version (time travel), and how to query it with
+// `sluice sql`.
+void PrintDeltaSummary(Session& spark, const std::string& path) {
+  std::string table = fmt::format("delta.`{}`", path);
+  int64_t versions = spark.sql(fmt::format("DESCRIBE HISTORY {}", table)).count();
+  int64_t now = spark.sql(fmt::format("SELECT * FROM {}", table)).count();
+  int64_t first = spark.sql(fmt::format("SELECT * FROM {} VERSION AS OF 1", table)).count();
+  std::cout << fmt::format(
+      "\nDelta table {}: {} versions; {} window rows now, {} as of version 1 (time travel).\n"
+      "Windows per action (batch SQL over the Delta table):\n",
+      path, versions, now, first);
+  spark.sql(fmt::format("SELECT action, count(*) AS windows, sum(event_count) AS events, "
+                        "round(max(total_amount), 2) AS max_window_total FROM {} GROUP BY action "
+                        "ORDER BY action",
+                        table))
+      .show(20, 0);
+  std::cout << fmt::format("Query it yourself:\n  sluice sql -e 'SELECT * FROM {} VERSION AS OF 1 LIMIT 5'\n", table);
+}
+
 int RunKafkaDemo(fs::path root, int files, int per_file) {
   auto started = std::chrono::steady_clock::now();
   fs::remove_all(root);
@@ -214,7 +234,7 @@ int RunKafkaDemo(fs::path root, int files, int per_file) {
                              .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
                                    avg("amount").alias("avg_amount"), max(col("ts")).alias("latest_event")});
   StreamingQuery windows = per_window.writeStream()
-                               .format("json")
+                               .format("delta")
                                .queryName("kafka_action_windows")
                                .outputMode("append")
                                .option("checkpointLocation", (root / "checkpoints/action_windows").string())
@@ -234,7 +254,7 @@ int RunKafkaDemo(fs::path root, int files, int per_file) {
 
   int64_t n_out = spark.read().format("json").schema(clean.schema()).load((root / "clean_events").string()).count();
   int64_t n_dead = spark.read().format("json").load((root / "dead_letters").string()).count();
-  int64_t n_windows = spark.read().format("json").load((root / "action_windows").string()).count();
+  int64_t n_windows = spark.read().format("delta").load((root / "action_windows").string()).count();
   std::cout << "\nSummary\n";
   std::cout << fmt::format("  messages produced to '{}'   {}\n"
                            "  messages consumed by Sluice   {}  (end offsets {})\n"
@@ -246,6 +266,7 @@ int RunKafkaDemo(fs::path root, int files, int per_file) {
                            topic, produced, consumed, end_offsets, n_out, (root / "clean_events").string(),
                            n_dead, (root / "dead_letters").string(), g.valid - n_out, late_dropped,
                            (root / "late_events").string(), n_windows, (root / "action_windows").string());
+  PrintDeltaSummary(spark, (root / "action_windows").string());
   spark.stop();
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::cout << fmt::format("Done in {:.1f} s. Output under {}\n", secs, root.string());
@@ -354,7 +375,7 @@ int RunDemoCommand(const std::vector<std::string>& args) {
                                .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
                                      avg("amount").alias("avg_amount"), max(col("ts")).alias("latest_event")});
     StreamingQuery windows = per_window.writeStream()
-                                 .format("json")
+                                 .format("delta")
                                  .queryName("action_windows")
                                  .outputMode("append")
                                  .option("checkpointLocation", (root / "checkpoints/action_windows").string())
@@ -383,8 +404,9 @@ int RunDemoCommand(const std::vector<std::string>& args) {
                              "  closed 5-minute windows (sliding 1 minute) written  {}  -> {}\n",
                              g.valid + g.malformed, n_out, (root / "clean_events").string(), n_dead,
                              (root / "dead_letters").string(), dropped, late_dropped, (root / "late_events").string(),
-                             spark.read().format("json").load((root / "action_windows").string()).count(),
+                             spark.read().format("delta").load((root / "action_windows").string()).count(),
                              (root / "action_windows").string());
+    PrintDeltaSummary(spark, (root / "action_windows").string());
     std::cout << "\nEvents by action and amount category (batch SQL over the sink's output):\n";
     spark.sql("SELECT action, amount_category, count(*) AS events, round(sum(amount), 2) AS total "
               "FROM clean_events GROUP BY action, amount_category ORDER BY action, amount_category")
