@@ -33,8 +33,8 @@ Deduplicate::Deduplicate(std::unique_ptr<PhysicalOperator> child, DeduplicateSpe
   progress_.operator_name = "dedupe";
 }
 
-std::optional<StateSchemaInfo> Deduplicate::StateSchema() const {
-  if (!streaming_) return std::nullopt;
+std::vector<StateSchemaInfo> Deduplicate::StateSchemas() const {
+  if (!streaming_) return {};
   StateSchemaInfo info;
   info.op = operator_id_;
   info.operator_name = "dedupe";
@@ -43,7 +43,7 @@ std::optional<StateSchemaInfo> Deduplicate::StateSchema() const {
   info.key_schema = DataType::Struct(std::move(keys));
   info.value_schema = DataType::Struct({StructField(spec_.within_watermark ? "expiresAtMs" : "eventTimeMs",
                                                     DataType::Long())});
-  return info;
+  return {info};
 }
 
 Deduplicate::~Deduplicate() = default;

@@ -41,15 +41,15 @@ FlatMapGroupsWithState::FlatMapGroupsWithState(TypePtr schema, std::unique_ptr<P
 
 FlatMapGroupsWithState::~FlatMapGroupsWithState() = default;
 
-std::optional<StateSchemaInfo> FlatMapGroupsWithState::StateSchema() const {
-  if (!streaming_) return std::nullopt;
+std::vector<StateSchemaInfo> FlatMapGroupsWithState::StateSchemas() const {
+  if (!streaming_) return {};
   StateSchemaInfo info;
   info.op = operator_id_;
   info.operator_name = "flatMapGroupsWithState";
   std::vector<StructField> values(state_schema_->fields().begin() + keys_.size(), state_schema_->fields().end());
   info.key_schema = key_schema_;
   info.value_schema = DataType::Struct(std::move(values));
-  return info;
+  return {info};
 }
 
 RecordBatchPtr FlatMapGroupsWithState::StateRows(const PartitionState& st, const SelectionVector& groups) const {

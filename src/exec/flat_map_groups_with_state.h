@@ -30,9 +30,8 @@ class FlatMapGroupsWithState : public PhysicalOperator {
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
   bool NeedsTimeoutBatch(int64_t now_ms) const override;
-  /// Streaming: what the operator keeps in its state stores (nullopt for batch queries): the
-  /// grouping key, and the serialized state with its timeout.
-  std::optional<StateSchemaInfo> StateSchema() const;
+  /// Store rows: the grouping key; value: the serialized state and its timeout.
+  std::vector<StateSchemaInfo> StateSchemas() const override;
 
  private:
   struct PartitionState;

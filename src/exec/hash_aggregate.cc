@@ -69,8 +69,8 @@ HashAggregate::HashAggregate(TypePtr schema, std::unique_ptr<PhysicalOperator> c
   progress_.operator_name = "stateStoreSave";
 }
 
-std::optional<StateSchemaInfo> HashAggregate::StateSchema() const {
-  if (!streaming_) return std::nullopt;
+std::vector<StateSchemaInfo> HashAggregate::StateSchemas() const {
+  if (!streaming_) return {};
   StateSchemaInfo info;
   info.op = operator_id_;
   info.operator_name = "stateStoreSave";
@@ -85,7 +85,7 @@ std::optional<StateSchemaInfo> HashAggregate::StateSchema() const {
   }
   info.key_schema = DataType::Struct(std::move(keys));
   info.value_schema = DataType::Struct(std::move(values));
-  return info;
+  return {info};
 }
 
 HashAggregate::~HashAggregate() = default;

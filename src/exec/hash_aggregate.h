@@ -39,8 +39,7 @@ class HashAggregate : public PhysicalOperator {
   std::string Describe() const override;
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
-  /// Streaming: what the operator keeps in its state stores (nullopt for batch queries).
-  std::optional<StateSchemaInfo> StateSchema() const;
+  std::vector<StateSchemaInfo> StateSchemas() const override;
 
  private:
   struct PartitionState;

@@ -1,5 +1,7 @@
 #include "exec/physical_operator.h"
 
+#include <algorithm>
+
 #include "platform/thread_pool.h"
 
 namespace sluice {
@@ -70,6 +72,22 @@ std::vector<std::vector<RecordBatchPtr>> HashPartition(
       }
     }
   }
+  return out;
+}
+
+std::vector<StateSchemaInfo> PhysicalOperator::StateSchemas() const { return {}; }
+
+namespace {
+void CollectStateSchemasInto(const PhysicalOperator& op, std::vector<StateSchemaInfo>* out) {
+  for (auto& s : op.StateSchemas()) out->push_back(std::move(s));
+  for (const auto& c : op.children()) CollectStateSchemasInto(*c, out);
+}
+}  // namespace
+
+std::vector<StateSchemaInfo> CollectStateSchemas(const PhysicalOperator& root) {
+  std::vector<StateSchemaInfo> out;
+  CollectStateSchemasInto(root, &out);
+  std::sort(out.begin(), out.end(), [](const StateSchemaInfo& a, const StateSchemaInfo& b) { return a.op < b.op; });
   return out;
 }
 

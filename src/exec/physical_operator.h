@@ -17,6 +17,7 @@
 #include "exec/group_hash_table.h"
 #include "expr/eval_context.h"
 #include "plan/relation_source.h"
+#include "state/state_schema.h"
 
 namespace sluice {
 
@@ -67,6 +68,9 @@ class PhysicalOperator {
   virtual bool NeedsNoDataBatch(int64_t new_watermark_ms) const;
   /// Streaming: true if a no-data batch at processing time `now_ms` would fire state timeouts.
   virtual bool NeedsTimeoutBatch(int64_t now_ms) const;
+  /// Streaming: what this operator keeps in state stores, one entry per state operator id (empty
+  /// for stateless operators and batch queries). Used for the restart compatibility check.
+  virtual std::vector<StateSchemaInfo> StateSchemas() const;
 
   const TypePtr& schema() const { return schema_; }
   const std::vector<std::unique_ptr<PhysicalOperator>>& children() const { return children_; }
@@ -97,6 +101,9 @@ inline size_t ShufflePartition(uint64_t hash, size_t n) {
 std::vector<std::vector<RecordBatchPtr>> HashPartition(
     const std::vector<Partition>& input, size_t n,
     const std::function<std::vector<VectorPtr>(const RecordBatch&)>& keys_of);
+
+/// StateSchemas() of every operator of `root`'s tree, by operator id.
+std::vector<StateSchemaInfo> CollectStateSchemas(const PhysicalOperator& root);
 
 /// Total rows of partitions.
 size_t CountRows(const std::vector<Partition>& parts);

@@ -40,8 +40,8 @@ SessionWindowAggregate::SessionWindowAggregate(TypePtr schema, std::unique_ptr<P
   progress_.operator_name = "sessionWindowStateStoreSaveExec";
 }
 
-std::optional<StateSchemaInfo> SessionWindowAggregate::StateSchema() const {
-  if (!streaming_) return std::nullopt;
+std::vector<StateSchemaInfo> SessionWindowAggregate::StateSchemas() const {
+  if (!streaming_) return {};
   StateSchemaInfo info;
   info.op = operator_id_;
   info.operator_name = "sessionWindowStateStoreSaveExec";
@@ -58,7 +58,7 @@ std::optional<StateSchemaInfo> SessionWindowAggregate::StateSchema() const {
   }
   info.key_schema = DataType::Struct(std::move(keys));
   info.value_schema = DataType::Struct(std::move(values));
-  return info;
+  return {info};
 }
 
 SessionWindowAggregate::~SessionWindowAggregate() = default;

@@ -38,8 +38,7 @@ class SessionWindowAggregate : public PhysicalOperator {
   std::string Describe() const override;
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
-  /// Streaming: what the operator keeps in its state stores (nullopt for batch queries).
-  std::optional<StateSchemaInfo> StateSchema() const;
+  std::vector<StateSchemaInfo> StateSchemas() const override;
 
  private:
   /// Open sessions of one shuffle partition at `version` (store rows, see state_schema_).

@@ -61,7 +61,7 @@ class StreamStreamJoin : public PhysicalOperator {
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
   /// What the two sides keep in their state stores (left first).
-  std::vector<StateSchemaInfo> StateSchemas() const;
+  std::vector<StateSchemaInfo> StateSchemas() const override;
 
  private:
   struct Side;             // per-side constants (key expressions, filters, store schema)

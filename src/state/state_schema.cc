@@ -6,11 +6,6 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-#include "exec/deduplicate.h"
-#include "exec/flat_map_groups_with_state.h"
-#include "exec/hash_aggregate.h"
-#include "exec/session_window_aggregate.h"
-#include "exec/stream_stream_join.h"
 #include "platform/file_system.h"
 #include "sluice/exception.h"
 
@@ -30,19 +25,6 @@ std::vector<std::string> FieldTypes(const TypePtr& schema) {
   std::vector<std::string> out;
   for (const auto& f : schema->fields()) out.push_back(f.type->Sql());
   return out;
-}
-
-void Collect(const PhysicalOperator& op, std::vector<StateSchemaInfo>* out) {
-  std::optional<StateSchemaInfo> info;
-  if (auto* a = dynamic_cast<const HashAggregate*>(&op)) info = a->StateSchema();
-  else if (auto* d = dynamic_cast<const Deduplicate*>(&op)) info = d->StateSchema();
-  else if (auto* s = dynamic_cast<const SessionWindowAggregate*>(&op)) info = s->StateSchema();
-  else if (auto* f = dynamic_cast<const FlatMapGroupsWithState*>(&op)) info = f->StateSchema();
-  if (info) out->push_back(std::move(*info));
-  if (auto* j = dynamic_cast<const StreamStreamJoin*>(&op)) {
-    for (auto& s : j->StateSchemas()) out->push_back(std::move(s));
-  }
-  for (const auto& c : op.children()) Collect(*c, out);
 }
 
 std::string OperatorList(const std::map<int, std::string>& ops) {
@@ -68,13 +50,6 @@ std::string StateSchemaDdl(const TypePtr& schema) {
     s += f.name + " " + f.type->Sql();
   }
   return s;
-}
-
-std::vector<StateSchemaInfo> CollectStateSchemas(const PhysicalOperator& root) {
-  std::vector<StateSchemaInfo> out;
-  Collect(root, &out);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.op < b.op; });
-  return out;
 }
 
 void ValidateStateSchemas(const std::string& state_dir, const std::string& checkpoint,

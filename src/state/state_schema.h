@@ -12,8 +12,6 @@
 
 namespace sluice {
 
-class PhysicalOperator;
-
 struct StateSchemaInfo {
   int op = 0;
   std::string operator_name;  // as in progress: "stateStoreSave", "dedupe", ...
@@ -23,9 +21,6 @@ struct StateSchemaInfo {
 
 /// "name TYPE, name2 TYPE2", for messages (names unquoted: "count(1) BIGINT").
 std::string StateSchemaDdl(const TypePtr& schema);
-
-/// The stateful streaming operators of `root`'s tree, by operator id.
-std::vector<StateSchemaInfo> CollectStateSchemas(const PhysicalOperator& root);
 
 /// Checks `ops` against the metadata under `state_dir` and records metadata missing for an
 /// operator. If `has_committed_batches` is false the checkpoint holds no state yet and existing

@@ -10,6 +10,7 @@
 #include <mutex>
 #include <random>
 
+#include "api/session_state.h"
 #include "platform/clock.h"
 #include "platform/file_system.h"
 #include "sluice/sluice.h"
@@ -137,6 +138,15 @@ INSTANTIATE_TEST_SUITE_P(Providers, StreamStreamJoinRestartTest,
 // Every pair must come out exactly once and every unmatched row exactly once.
 class StreamStreamJoinReferenceTest : public ::testing::TestWithParam<std::string> {};
 
+// Adds rows to both streams with triggers paused, so that one micro-batch sees both.
+void AddBoth(Session& spark, MemoryStream& l, const std::vector<std::vector<Value>>& a, MemoryStream& r,
+             const std::vector<std::vector<Value>>& b) {
+  spark.state()->PauseTriggers();
+  l.addData(a);
+  r.addData(b);
+  spark.state()->ResumeTriggers();
+}
+
 TEST_P(StreamStreamJoinReferenceTest, MatchesTheBatchJoinOfAllInput) {
   const std::string how = GetParam();
   for (int threads : {1, 4}) {
@@ -177,13 +187,15 @@ TEST_P(StreamStreamJoinReferenceTest, MatchesTheBatchJoinOfAllInput) {
       auto b = rows(static_cast<int>(rng() % 25));
       all_l.insert(all_l.end(), a.begin(), a.end());
       all_r.insert(all_r.end(), b.begin(), b.end());
-      l.addData(a);
-      r.addData(b);
+      // Both sides go into one micro-batch: a batch with only one side's rows would move the
+      // watermark (a side without data yet does not hold it back) and make the other side's rows
+      // late, so the comparison would depend on thread timing.
+      AddBoth(spark, l, a, r, b);
       q.processAllAvailable();
     }
     // Flush: unmatched rows (keys 1000, 1001) far ahead move the watermark past every earlier row.
-    l.addData({{Value::Int(1000), Ts(1'000'000), Value::Int(0)}});
-    r.addData({{Value::Int(1001), Ts(1'000'000), Value::Int(0)}});
+    AddBoth(spark, l, {{Value::Int(1000), Ts(1'000'000), Value::Int(0)}}, r,
+            {{Value::Int(1001), Ts(1'000'000), Value::Int(0)}});
     q.processAllAvailable();
     q.stop();
 
@@ -235,11 +247,9 @@ TEST(StreamStreamJoinLateRows, DroppedRowsGoToTheDeadLetterSink) {
                .option("checkpointLocation", (dir / "cp").string())
                .option("lateRowsPath", (dir / "late").string())
                .start();
-  l.addData({{Value::Int(1), Ts(100)}});
-  r.addData({{Value::Int(1), Ts(120)}});
+  AddBoth(spark, l, {{Value::Int(1), Ts(100)}}, r, {{Value::Int(1), Ts(120)}});
   q.processAllAvailable();  // watermark 100 s; a no-data batch uses it
-  l.addData({{Value::Int(2), Ts(50)}});
-  r.addData({{Value::Int(3), Ts(90)}, {Value::Int(4), Ts(200)}});
+  AddBoth(spark, l, {{Value::Int(2), Ts(50)}}, r, {{Value::Int(3), Ts(90)}, {Value::Int(4), Ts(200)}});
   q.processAllAvailable();
   q.stop();
   int64_t dropped = 0;
