@@ -1,8 +1,10 @@
 // DuckDB side of the Delta / Parquet benchmark (bench/run_delta.sh, bench/README.md): the same N
-// rows as bench_delta, materialized in a DuckDB table (untimed), then timed: a Parquet write
-// (COPY ... (FORMAT PARQUET, COMPRESSION SNAPPY)) and a full read back (the same aggregate over every
-// column as bench_delta). DuckDB's delta extension needs a download, so DuckDB writes plain Parquet;
-// the "delta_read" line reads the Parquet files of Sluice's Delta table with read_parquet.
+// rows as bench_delta (id, user_id, amount_cents BIGINT, category VARCHAR, ts TIMESTAMP),
+// materialized in a DuckDB table (untimed), then timed per codec (snappy, zstd): a Parquet write
+// (COPY ... (FORMAT PARQUET, COMPRESSION <codec>)) and a full read back with read_parquet (the same
+// aggregate over every column as bench_delta). DuckDB's delta extension needs a download, so DuckDB
+// writes plain Parquet; the "delta_read" line reads the Parquet files of Sluice's Delta table with
+// read_parquet.
 //
 //   node bench/duckdb_delta.mjs OUT_DIR --rows N --threads T [--sluice-delta DIR]
 //
@@ -27,12 +29,12 @@ mkdirSync(out, { recursive: true });
 
 const instance = await DuckDBInstance.create(':memory:', { threads });
 const con = await instance.connect();
-await con.run(`CREATE TABLE t AS SELECT i::BIGINT AS id, ((i * 7919) % 1000000)::INTEGER AS user_id,
-  (i % 100000) / 100.0::DOUBLE AS amount, 'cat' || (i % 10)::VARCHAR AS category,
+await con.run(`CREATE TABLE t AS SELECT i::BIGINT AS id, ((i * 7919) % 1000000)::BIGINT AS user_id,
+  (i % 100000)::BIGINT AS amount_cents, 'cat' || (i % 10)::VARCHAR AS category,
   TIMESTAMP '2024-01-01 00:00:00' + to_seconds(i) AS ts FROM range(${rows}) r(i)`);
-// The same in-memory size measure as bench_delta: 8 + 4 + 8 + string bytes + 8 per row.
+// The same in-memory size measure as bench_delta: 8 + 8 + 8 + string bytes + 8 per row.
 const sizes = await con.runAndReadAll('SELECT sum(length(category))::BIGINT AS s FROM t');
-const bytes = rows * 28 + Number(sizes.getRowObjectsJS()[0].s);
+const bytes = rows * 32 + Number(sizes.getRowObjectsJS()[0].s);
 
 function time(fn) {
   return async () => {
@@ -56,21 +58,23 @@ function result(op, fileBytes, r) {
   console.log(`RESULT engine=duckdb op=${op} rows=${rows} bytes=${bytes} file_bytes=${fileBytes} ` +
               `seconds=${r.secs.toFixed(3)} cpu_seconds=${r.cpu.toFixed(3)}`);
 }
-const agg = (src) => `SELECT count(*) AS n, sum(id), sum(user_id), sum(amount), max(category), max(ts) FROM ${src}`;
+const agg = (src) => `SELECT count(*) AS n, sum(id), sum(user_id), sum(amount_cents), max(category), max(ts) FROM ${src}`;
 
-const pq = join(out, 'parquet');
-mkdirSync(pq);
-const file = join(pq, 'data.parquet').replaceAll("'", "''");
-const rWrite = await time(() => con.run(
-  `COPY t TO '${file}' (FORMAT PARQUET, COMPRESSION SNAPPY)`))();
-result('parquet_write', parquetBytes(pq), rWrite);
 let n = 0;
-const rRead = await time(async () => {
-  const r = await con.runAndReadAll(agg(`read_parquet('${file}')`));
-  n = Number(r.getRowsJS()[0][0]);
-})();
-if (n !== rows) { console.error(`duckdb parquet_read: ${n} rows`); process.exit(1); }
-result('parquet_read', parquetBytes(pq), rRead);
+for (const codec of ['snappy', 'zstd']) {
+  const pq = join(out, `parquet_${codec}`);
+  mkdirSync(pq);
+  const file = join(pq, 'data.parquet').replaceAll("'", "''");
+  const rWrite = await time(() => con.run(
+    `COPY t TO '${file}' (FORMAT PARQUET, COMPRESSION ${codec.toUpperCase()})`))();
+  result(`parquet_write_${codec}`, parquetBytes(pq), rWrite);
+  const rRead = await time(async () => {
+    const r = await con.runAndReadAll(agg(`read_parquet('${file}')`));
+    n = Number(r.getRowsJS()[0][0]);
+  })();
+  if (n !== rows) { console.error(`duckdb parquet_read_${codec}: ${n} rows`); process.exit(1); }
+  result(`parquet_read_${codec}`, parquetBytes(pq), rRead);
+}
 if (sluiceDelta) {
   // Sluice's table is one commit of unpartitioned part files: its live files are these.
   const glob = join(resolve(sluiceDelta), 'part-*.parquet').replaceAll("'", "''");

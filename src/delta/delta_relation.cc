@@ -7,6 +7,7 @@
 #include "api/session_state.h"
 #include "connectors/file/file_listing.h"
 #include "connectors/file/file_scan.h"
+#include "delta/delta_change_feed.h"
 #include "delta/delta_stream_source.h"
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
@@ -79,6 +80,7 @@ PlanPtr MakeDeltaRelationPlan(const SessionState& session, const std::string& pa
         "time.");
   }
   if (streaming) return MakeDeltaStreamPlan(session, path, options);
+  if (WantsDeltaChangeFeed(options)) return MakeDeltaChangeFeedPlan(session, path, options);
   std::string tz = session.MakeEvalContext().time_zone;
   DeltaSnapshot snapshot =
       LoadDeltaSnapshot(AbsolutePath(path).string(), TimeTravelFromOptions(options), tz);

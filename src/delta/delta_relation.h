@@ -44,8 +44,9 @@ class DeltaRelation : public RelationSource {
 };
 
 /// Resolves spark.read.format("delta").load(path) / delta.`path` into a kSource plan over the
-/// snapshot chosen by the versionAsOf / timestampAsOf options; streaming reads resolve to the
-/// Delta streaming source (delta_stream_source.h). A user schema is rejected as Spark does for Delta.
+/// snapshot chosen by the versionAsOf / timestampAsOf options; with readChangeFeed, to a change
+/// feed read (delta_change_feed.h); streaming reads resolve to the Delta streaming source
+/// (delta_stream_source.h). A user schema is rejected as Spark does for Delta.
 PlanPtr MakeDeltaRelationPlan(const SessionState& session, const std::string& path,
                               const std::map<std::string, std::string>& options,
                               const TypePtr& user_schema, bool streaming);

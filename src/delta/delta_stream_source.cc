@@ -9,6 +9,7 @@
 #include "api/session_state.h"
 #include "connectors/file/file_listing.h"
 #include "connectors/file/file_scan.h"
+#include "delta/delta_change_feed.h"
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
 #include "types/datetime.h"
@@ -31,6 +32,9 @@ struct Entry {
   int64_t index;
   bool is_starting;
   DeltaFile file;
+  // Change feed reads: what the file's rows are and the commit's timestamp.
+  DeltaChangeKind kind = DeltaChangeKind::kInsert;
+  int64_t commit_timestamp_ms = 0;
 };
 
 // (version, phase, index): snapshot files of V sort before the adds of commit V + 1.
@@ -52,7 +56,8 @@ class DeltaStreamSource : public StreamSource {
         physical_schema_(snapshot.physical_schema),
         options_(std::move(options)),
         raw_options_(std::move(raw_options)),
-        session_(std::move(session)) {}
+        session_(std::move(session)),
+        change_log_(table_) {}
 
   std::string Description() const override { return "DeltaSource[" + QualifiedPath(table_) + "]"; }
 
@@ -88,6 +93,14 @@ class DeltaStreamSource : public StreamSource {
     std::optional<DeltaSourceOffset> from;
     if (start) from = Parse(*start);
     DeltaSourceOffset to = Parse(end);
+    if (options_.read_change_feed) {
+      std::vector<DeltaChangeFile> changes;
+      for (const Entry* e : Available(from, to)) {
+        changes.push_back(DeltaChangeFile{e->version, e->commit_timestamp_ms, e->kind, e->file});
+      }
+      return ReadDeltaChangeFiles(table_, changes, schema_, physical_schema_,
+                                  DeltaScanSettings::FromSession(*session_), &session_->pool());
+    }
     std::vector<InputFile> files;
     for (const Entry* e : Available(from, to)) {
       InputFile in;
@@ -208,32 +221,55 @@ class DeltaStreamSource : public StreamSource {
         return a.modification_time < b.modification_time;
       return a.path < b.path;
     });
+    // Change feed reads: the snapshot's rows are inserts of version v.
+    int64_t timestamp = 0;
+    if (options_.read_change_feed) {
+      auto commits = ListDeltaCommits(table_);
+      if (auto c = commits.find(v); c != commits.end()) timestamp = DeltaCommitTimestamp(c->second);
+    }
     std::vector<Entry> out;
     for (size_t i = 0; i < files.size(); ++i) {
-      out.push_back(Entry{v, static_cast<int64_t>(i), true, std::move(files[i])});
+      out.push_back(Entry{v, static_cast<int64_t>(i), true, std::move(files[i]),
+                          DeltaChangeKind::kInsert, timestamp});
     }
     return snapshot_entries_[v] = std::move(out);
   }
 
-  // Data entries of commit v (cached); applies the delete/change options.
+  // A metaData action of commit v must keep the schema the query was planned with.
+  void CheckSchema(int64_t v, const std::string& schema) const {
+    if (schema.empty() || ParseSparkJsonSchema(schema)->ToDdl() == schema_->ToDdl()) return;
+    throw AnalysisError(fmt::format(
+        "[DELTA_SCHEMA_CHANGED] Detected schema change in version {} of the Delta table {}:\n"
+        "streaming source schema: {}\ndata file schema: {}\nPlease try restarting the query. "
+        "If this issue repeats across query restarts without making progress, you have made "
+        "an incompatible schema change and need to start your query from scratch using a new "
+        "checkpoint directory.",
+        v, table_, schema_->ToDdl(), ParseSparkJsonSchema(schema)->ToDdl()));
+  }
+
+  // Data entries of commit v (cached); applies the delete/change options (change feed reads:
+  // the commit's changes, see delta_change_feed.h).
   const std::vector<Entry>& CommitEntries(int64_t v, const std::string& path) {
     auto it = commit_entries_.find(v);
     if (it != commit_entries_.end()) return it->second;
+    if (options_.read_change_feed) {
+      // Changes of the commit (cdc files, else adds as inserts and removes as deletes).
+      DeltaCommitChanges changes = change_log_.Read(v, path, v, std::nullopt);
+      if (changes.schema_string) CheckSchema(v, *changes.schema_string);
+      std::vector<Entry> out;
+      for (size_t i = 0; i < changes.files.size(); ++i) {
+        DeltaChangeFile& c = changes.files[i];
+        out.push_back(Entry{v, static_cast<int64_t>(i), false, std::move(c.file), c.kind,
+                            c.commit_timestamp_ms});
+      }
+      return commit_entries_[v] = std::move(out);
+    }
     std::vector<DeltaFile> adds;
     std::optional<std::string> removed;
     for (const std::string& line : ReadDeltaCommitLines(path)) {
       J a = J::parse(line);
       if (auto m = a.find("metaData"); m != a.end() && m->is_object()) {
-        std::string schema = m->value("schemaString", std::string());
-        if (!schema.empty() && ParseSparkJsonSchema(schema)->ToDdl() != schema_->ToDdl()) {
-          throw AnalysisError(fmt::format(
-              "[DELTA_SCHEMA_CHANGED] Detected schema change in version {} of the Delta table {}:\n"
-              "streaming source schema: {}\ndata file schema: {}\nPlease try restarting the query. "
-              "If this issue repeats across query restarts without making progress, you have made "
-              "an incompatible schema change and need to start your query from scratch using a new "
-              "checkpoint directory.",
-              v, table_, schema_->ToDdl(), ParseSparkJsonSchema(schema)->ToDdl()));
-        }
+        CheckSchema(v, m->value("schemaString", std::string()));
       }
       if (auto r = a.find("remove"); r != a.end() && r->is_object()) {
         bool dc = !r->contains("dataChange") || !(*r)["dataChange"].is_boolean() ||
@@ -367,6 +403,7 @@ class DeltaStreamSource : public StreamSource {
   std::optional<DeltaSourceOffset> latest_available_;
   std::map<int64_t, std::vector<Entry>> snapshot_entries_;
   std::map<int64_t, std::vector<Entry>> commit_entries_;
+  DeltaChangeLog change_log_;
 };
 
 }  // namespace
@@ -415,11 +452,7 @@ DeltaSourceOptions DeltaSourceOptions::FromMap(const std::map<std::string, std::
   out.ignore_deletes = GetBool(options, "ignoreDeletes", false);
   out.ignore_changes = GetBool(options, "ignoreChanges", false);
   out.skip_change_commits = GetBool(options, "skipChangeCommits", false);
-  if (GetBool(options, "readChangeFeed", false) || GetBool(options, "readChangeData", false)) {
-    throw AnalysisError(
-        "[UNSUPPORTED_FEATURE] readChangeFeed is not supported by Sluice's Delta streaming source "
-        "yet.");
-  }
+  out.read_change_feed = WantsDeltaChangeFeed(raw);
   return out;
 }
 
@@ -463,7 +496,11 @@ DeltaStreamRelation::DeltaStreamRelation(DeltaSnapshot snapshot, DeltaSourceOpti
     : snapshot_(std::move(snapshot)),
       options_(std::move(options)),
       raw_options_(std::move(raw_options)),
-      session_(std::move(session)) {}
+      session_(std::move(session)) {
+  schema_ = options_.read_change_feed
+                ? DeltaChangeFeedSchema(snapshot_.schema, snapshot_.table_path)
+                : snapshot_.schema;
+}
 
 std::string DeltaStreamRelation::Description() const {
   return "DeltaSource[" + QualifiedPath(snapshot_.table_path) + "]";
@@ -487,17 +524,18 @@ PlanPtr MakeDeltaStreamPlan(const SessionState& session, const std::string& path
     }
   }
   PlanPtr plan = MakePlan(PlanKind::kSource);
-  for (const StructField& f : snapshot.schema->fields()) {
+  // Only the file-reading options reach the scanner.
+  std::map<std::string, std::string> scan_options;
+  auto relation = std::make_shared<DeltaStreamRelation>(std::move(snapshot), std::move(parsed),
+                                                        scan_options, session.weak_from_this());
+  for (const StructField& f : relation->schema()->fields()) {
     Attribute a;
     a.name = f.name;
     a.type = f.type;
     a.nullable = true;
     plan->output.push_back(std::move(a));
   }
-  // Only the file-reading options reach the scanner.
-  std::map<std::string, std::string> scan_options;
-  plan->source = std::make_shared<DeltaStreamRelation>(std::move(snapshot), std::move(parsed),
-                                                       scan_options, session.weak_from_this());
+  plan->source = std::move(relation);
   plan->resolved = true;
   plan->is_streaming = true;
   return plan;

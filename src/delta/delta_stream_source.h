@@ -19,7 +19,15 @@
 // ignoreDeletes (commits that only remove files are skipped), ignoreChanges (their adds are read
 // again, removes ignored) or skipChangeCommits (such commits are skipped whole) is set. Commits
 // with dataChange = false only (OPTIMIZE) are skipped. A schema change of the table fails the query
-// ([DELTA_SCHEMA_CHANGED]). readChangeFeed is rejected (not supported yet).
+// ([DELTA_SCHEMA_CHANGED]).
+//
+// readChangeFeed = true: the same input order and offsets, but the rows are the change feed
+// (delta_change_feed.h): the table's columns plus _change_type, _commit_version and
+// _commit_timestamp. The snapshot's rows are inserts of the snapshot's version; each later commit
+// gives its changes (cdc files, else inserts for adds and deletes for removes with dataChange),
+// so removes do not fail the query and the delete/change options do not apply; commits with
+// dataChange = false only are skipped. Every commit read must have change data recorded
+// ([DELTA_MISSING_CHANGE_DATA] otherwise).
 //
 // Progress metrics: numFilesOutstanding, numBytesOutstanding; ReportLatestOffset gives the offset
 // of the newest file available when rate limits held a batch back.
@@ -51,6 +59,7 @@ struct DeltaSourceOptions {
   bool ignore_deletes = false;
   bool ignore_changes = false;
   bool skip_change_commits = false;
+  bool read_change_feed = false;  ///< readChangeFeed (or readChangeData)
 
   static DeltaSourceOptions FromMap(const std::map<std::string, std::string>& options);
 };
@@ -73,7 +82,8 @@ class DeltaStreamRelation : public RelationSource {
   DeltaStreamRelation(DeltaSnapshot snapshot, DeltaSourceOptions options,
                       std::map<std::string, std::string> raw_options,
                       std::weak_ptr<const SessionState> session);
-  TypePtr schema() const override { return snapshot_.schema; }
+  /// The table's schema, plus the change feed columns with readChangeFeed.
+  TypePtr schema() const override { return schema_; }
   bool is_streaming() const override { return true; }
   /// "DeltaSource[file:/abs/path]".
   std::string Description() const override;
@@ -84,6 +94,7 @@ class DeltaStreamRelation : public RelationSource {
   DeltaSourceOptions options_;
   std::map<std::string, std::string> raw_options_;
   std::weak_ptr<const SessionState> session_;
+  TypePtr schema_;
 };
 
 /// The kSource plan of readStream.format("delta").load(path). Throws AnalysisError when the path

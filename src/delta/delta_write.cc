@@ -166,6 +166,28 @@ std::string ModeName(DeltaSaveMode m) {
 
 }  // namespace
 
+std::optional<std::pair<std::string, int64_t>> IdempotentWriteTxn(const OptionMap& options) {
+  auto app_id = GetOptionalString(options, "txnAppId");
+  auto version = GetOptionalString(options, "txnVersion");
+  if (!app_id && !version) return std::nullopt;
+  if (!app_id || !version || app_id->empty()) {
+    throw AnalysisError(
+        "[DELTA_INVALID_IDEMPOTENT_WRITES_OPTIONS] Invalid options for idempotent Dataframe "
+        "writes: Both options (txnAppId and txnVersion) must be specified for idempotent Delta "
+        "writes, and txnAppId must not be empty.");
+  }
+  const std::string& t = *version;
+  bool digits = !t.empty() && t.size() < 19 &&
+                std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) {
+    throw AnalysisError(fmt::format(
+        "[DELTA_INVALID_IDEMPOTENT_WRITES_OPTIONS] Invalid options for idempotent Dataframe "
+        "writes: txnVersion must be a non-negative integer, got '{}'.",
+        t));
+  }
+  return std::make_pair(*app_id, std::stoll(t));
+}
+
 DeltaSaveMode ParseDeltaSaveMode(const std::string& mode) {
   std::string m = Lower(mode);
   if (m == "append") return DeltaSaveMode::kAppend;
@@ -214,8 +236,21 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
   EvalContext ctx = session.MakeEvalContext();
   OptionMap options(req.options.begin(), req.options.end());
   DeltaWriteResult result;
+  std::optional<std::pair<std::string, int64_t>> app_txn = req.txn;
+  if (!app_txn) app_txn = IdempotentWriteTxn(options);
 
-  bool exists = LatestDeltaVersion(path).has_value();
+  DeltaTransaction txn(path, session.clock());
+  const std::optional<DeltaSnapshot>& snap = txn.snapshot();
+  // An idempotent write (streaming batch, or txnAppId / txnVersion) that the table already has is
+  // skipped before anything else, as Delta does.
+  if (app_txn && snap) {
+    auto it = snap->app_transactions.find(app_txn->first);
+    if (it != snap->app_transactions.end() && it->second.first >= app_txn->second) {
+      result.skipped = true;  // this write is already in the table
+      return result;
+    }
+  }
+  bool exists = snap.has_value();
   if (exists && req.mode == DeltaSaveMode::kErrorIfExists) {
     throw AnalysisError(fmt::format(
         "[DELTA_PATH_EXISTS] Cannot write to already existent path file:{} without setting "
@@ -227,16 +262,7 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
     return result;
   }
 
-  DeltaTransaction txn(path, session.clock());
-  const std::optional<DeltaSnapshot>& snap = txn.snapshot();
   if (snap) CheckDeltaWritable(*snap);
-  if (req.txn && snap) {
-    auto it = snap->app_transactions.find(req.txn->first);
-    if (it != snap->app_transactions.end() && it->second.first >= req.txn->second) {
-      result.skipped = true;  // this batch is already in the table
-      return result;
-    }
-  }
   bool overwrite = req.mode == DeltaSaveMode::kOverwrite;
   bool merge_schema =
       GetBool(options, "mergeSchema",
@@ -384,7 +410,7 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
     txn.ReadWholeTable();
     for (const DeltaFile& f : snap->files) txn.RemoveFile(f, /*data_change=*/true);
   }
-  if (req.txn) txn.AddTxn(req.txn->first, req.txn->second);
+  if (app_txn) txn.AddTxn(app_txn->first, app_txn->second);
   for (const DeltaAddFile& a : adds) {
     txn.AddFile(a);
     result.num_files += 1;

@@ -15,6 +15,11 @@
 //     files smaller than spark.databricks.delta.autoCompact.maxFileSize (128 MiB) are compacted
 //     by an OPTIMIZE-style commit (delta_optimize.h);
 //   - delta.dataSkippingNumIndexedCols, delta.checkpointInterval.
+// Idempotent writes: the write options txnAppId and txnVersion (both or neither) make the commit
+// carry a txn action (appId, version), and a write whose version is at or below the version the
+// table already has for that appId is skipped (nothing written, nothing committed), as Delta's
+// idempotent DataFrame writes do — e.g. inside foreachBatch with the batch id as txnVersion, so a
+// re-run batch does not write twice. The streaming sink passes its own txn instead.
 // Writing to tables with features Sluice does not enforce (column mapping, CHECK constraints,
 // generated/identity columns, invariants, deletion vectors, unknown writer features) fails with
 // [DELTA_UNSUPPORTED_FEATURE].
@@ -30,6 +35,7 @@
 #include <vector>
 
 #include "columnar/record_batch.h"
+#include "formats/read_options.h"
 #include "plan/relation_source.h"
 
 namespace sluice {
@@ -52,7 +58,8 @@ struct DeltaWriteRequest {
   /// commitInfo.operationParameters; null = {"mode": ..., "partitionBy": ...}.
   nlohmann::json operation_parameters;
   /// Streaming sink: (appId, version) recorded as a txn action; the write is skipped when the
-  /// table already has a txn for appId at or above version.
+  /// table already has a txn for appId at or above version. Unset: taken from the options
+  /// txnAppId / txnVersion, if given.
   std::optional<std::pair<std::string, int64_t>> txn;
 };
 
@@ -68,6 +75,11 @@ struct DeltaWriteResult {
 /// conflicts and constraint violations, IoError for I/O failures; written files of a failed write
 /// are removed.
 DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest& request);
+
+/// The (appId, version) of the write options txnAppId / txnVersion, nullopt when neither is set.
+/// Throws AnalysisError [DELTA_INVALID_IDEMPOTENT_WRITES_OPTIONS] when only one is set, the appId
+/// is empty or the version is not a non-negative integer.
+std::optional<std::pair<std::string, int64_t>> IdempotentWriteTxn(const OptionMap& options);
 
 /// Throws AnalysisError [DELTA_UNSUPPORTED_FEATURE] if Sluice cannot write the table of `snapshot`.
 struct DeltaSnapshot;

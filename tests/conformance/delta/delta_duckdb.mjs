@@ -8,7 +8,11 @@
 // read_parquet, then the JSON commits after it), reads every live data file with DuckDB's
 // read_parquet (the DuckDB delta extension needs a download, so it is not used), adds the partition
 // columns from the add actions' partitionValues, and compares the rows, as a multiset, with
-// Sluice's Delta reader (`delta_dump TABLE`). Exits 0 when all agree, 1 otherwise, 77 (ctest
+// Sluice's Delta reader (`delta_dump TABLE`). For tables with delta.enableChangeDataFeed it also
+// derives the change data feed from the log itself (per commit: cdc files if any, else the rows of
+// adds with dataChange as inserts and of removes with dataChange as deletes, with the commit's
+// version and commitInfo.timestamp) and compares it with Sluice's readChangeFeed
+// (`delta_dump --changes TABLE`). Exits 0 when all agree, 1 otherwise, 77 (ctest
 // SKIP_RETURN_CODE) when @duckdb/node-api is not installed.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -125,6 +129,60 @@ function canon(v) {
   return v;
 }
 
+// Rows of one file (data or change data) with the table's columns; partition columns from `pv`.
+async function tableRows(table, path, pv, schema, partitionCols, extra) {
+  const out = [];
+  for (const row of await fileRows(join(table, decodeURIComponent(path)))) {
+    const full = {};
+    for (const f of schema.fields) {
+      if (partitionCols.includes(f.name)) full[f.name] = partitionValue(pv[f.name], f.type);
+      else full[f.name] = f.name in row ? row[f.name] : null;
+    }
+    out.push({ ...full, ...extra(row) });
+  }
+  return out;
+}
+
+// The change data feed from version 0, derived from the JSON commits alone.
+async function expectedChanges(table, schema, partitionCols) {
+  const log = join(table, '_delta_log');
+  const rows = [];
+  for (const f of readdirSync(log).filter((n) => /^\d{20}\.json$/.test(n)).sort()) {
+    const version = Number(f.slice(0, 20));
+    const actions = readFileSync(join(log, f), 'utf8').split('\n').filter((l) => l.trim())
+      .map((l) => JSON.parse(l));
+    const info = actions.find((a) => a.commitInfo);
+    const ts = info.commitInfo.timestamp * 1000;
+    const meta = { _commit_version: version, _commit_timestamp: ts };
+    const cdc = actions.filter((a) => a.cdc).map((a) => a.cdc);
+    if (cdc.length) {
+      for (const c of cdc) {
+        rows.push(...await tableRows(table, c.path, c.partitionValues || {}, schema, partitionCols,
+          (r) => ({ _change_type: r._change_type, ...meta })));
+      }
+      continue;
+    }
+    for (const a of actions) {
+      const act = a.add || a.remove;
+      if (!act || act.dataChange === false) continue;
+      const type = a.add ? 'insert' : 'delete';
+      rows.push(...await tableRows(table, act.path, act.partitionValues || {}, schema, partitionCols,
+        () => ({ _change_type: type, ...meta })));
+    }
+  }
+  return rows;
+}
+
+function compare(ours, duck) {
+  duck.sort();
+  ours.sort();
+  if (ours.length !== duck.length) return `rows: Sluice ${ours.length}, DuckDB ${duck.length}`;
+  for (let i = 0; i < ours.length; i++) {
+    if (ours[i] !== duck[i]) return `row ${i}: Sluice ${ours[i].slice(0, 300)} | DuckDB ${duck[i].slice(0, 300)}`;
+  }
+  return '';
+}
+
 let failures = 0;
 for (const name of readdirSync(dir).sort()) {
   const table = join(dir, name);
@@ -161,5 +219,22 @@ for (const name of readdirSync(dir).sort()) {
   }
   if (why) failures++;
   console.log(`${why ? 'FAIL' : 'ok  '} ${name} (${live.size} live files, ${ours.length} rows)${why ? '  ' + why : ''}`);
+
+  if ((metaData.configuration || {})['delta.enableChangeDataFeed'] !== 'true') continue;
+  const expected = (await expectedChanges(table, schema, partitionCols))
+    .map((r) => JSON.stringify(canon(r)));
+  let changes;
+  try {
+    changes = execFileSync(dump, ['--changes', table], { maxBuffer: 1 << 30, encoding: 'utf8' })
+      .split('\n').filter((l) => l).map((l) => JSON.stringify(canon(JSON.parse(l))));
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name} change feed: Sluice: ${String(e.stdout || e.message).split('\n')[0]}`);
+    continue;
+  }
+  const whyChanges = compare(changes, expected);
+  if (whyChanges) failures++;
+  console.log(`${whyChanges ? 'FAIL' : 'ok  '} ${name} change feed (${changes.length} rows)` +
+              `${whyChanges ? '  ' + whyChanges : ''}`);
 }
 process.exit(failures ? 1 : 0);

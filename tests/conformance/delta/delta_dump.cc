@@ -3,11 +3,14 @@
 //   delta_dump --write DIR   writes Delta tables with Sluice's writer into DIR/<name>: every type
 //                            with NULLs; partitions with NULL, empty and special-character values;
 //                            a table of many commits (appends, an overwrite, OPTIMIZE, schema
-//                            evolution) that crosses a checkpoint.
+//                            evolution) that crosses a checkpoint; a partitioned table with
+//                            delta.enableChangeDataFeed (appends, an overwrite, OPTIMIZE).
 //   delta_dump TABLE         prints every row of the table's latest version as Sluice's Delta
 //                            reader reads it, one JSON object per line, in parquet_dump's
 //                            normalized rendering (DATE as days, TIMESTAMP as microseconds, BINARY
 //                            as hex, FLOAT/DOUBLE NaN as null).
+//   delta_dump --changes TABLE  prints the table's change data feed from version 0 (readChangeFeed)
+//                            the same way, with _change_type, _commit_version, _commit_timestamp.
 // On an error prints "ERROR <message>" and exits 1.
 #include <fmt/format.h>
 
@@ -247,11 +250,31 @@ void WriteTables(const std::string& dir) {
       .mode("append")
       .option("mergeSchema", "true")
       .save(many);
+
+  // 5. Change data feed: appends, an overwrite, more appends, OPTIMIZE (no changes), an append.
+  std::string cdf = dir + "/change_feed";
+  batch(0, 6)
+      .write()
+      .format("delta")
+      .partitionBy({"kind"})
+      .option("delta.enableChangeDataFeed", "true")
+      .save(cdf);
+  batch(6, 9).write().format("delta").mode("append").save(cdf);
+  batch(100, 104).write().format("delta").mode("overwrite").save(cdf);
+  for (int c = 0; c < 3; ++c)
+    batch(200 + c * 2, 202 + c * 2).write().format("delta").mode("append").save(cdf);
+  spark.sql("OPTIMIZE delta.`" + cdf + "`");
+  batch(300, 301).write().format("delta").mode("append").save(cdf);
 }
 
-int Dump(const std::string& table) {
+int Dump(const std::string& table, bool changes) {
   Session spark = Session::builder().config("spark.sql.shuffle.partitions", "2").getOrCreate();
-  DataFrame df = spark.read().format("delta").load(table);
+  DataFrame df = changes ? spark.read()
+                               .format("delta")
+                               .option("readChangeFeed", "true")
+                               .option("startingVersion", "0")
+                               .load(table)
+                         : spark.read().format("delta").load(table);
   TypePtr schema = df.schema();
   std::string out;
   for (const Row& r : df.collect()) {
@@ -277,8 +300,9 @@ int main(int argc, char** argv) {
       WriteTables(argv[2]);
       return 0;
     }
-    if (argc == 2) return Dump(argv[1]);
-    std::cerr << "usage: delta_dump --write DIR | delta_dump TABLE\n";
+    if (argc == 3 && std::string(argv[1]) == "--changes") return Dump(argv[2], true);
+    if (argc == 2) return Dump(argv[1], false);
+    std::cerr << "usage: delta_dump --write DIR | delta_dump [--changes] TABLE\n";
     return 2;
   } catch (const std::exception& e) {
     std::cout << "ERROR " << e.what() << "\n";

@@ -300,11 +300,6 @@ TEST_F(DeltaSourceTest, DeltaToDeltaPipeline) {
                                       "Row(id=2, twice=4)", "Row(id=3, twice=6)"}));
   ExpectErrorContaining([&] { spark.readStream().format("delta").load(Path("nothing")); },
                         {"PATH_NOT_FOUND"});
-  ExpectErrorContaining(
-      [&] {
-        spark.readStream().format("delta").option("readChangeFeed", "true").load(Path("src"));
-      },
-      {"readChangeFeed"});
 }
 
 }  // namespace
