@@ -21,7 +21,7 @@ Session MakeSession() {
 
 int64_t Count(Session& spark, const std::string& table,
               const std::map<std::string, std::string>& opts = {}) {
-  auto& reader = spark.read().format("delta");
+  DataFrameReader reader = spark.read().format("delta");
   for (const auto& [k, v] : opts) reader.option(k, v);
   return static_cast<int64_t>(reader.load(kGolden + table).collect().size());
 }

@@ -106,7 +106,7 @@ class DeltaSourceTest : public DeltaTest {
   }
   StreamingQuery Start(Session& spark, const std::map<std::string, std::string>& opts,
                        const std::string& cp = "cp") {
-    auto& reader = spark.readStream().format("delta");
+    DataStreamReader reader = spark.readStream().format("delta");
     for (const auto& [k, v] : opts) reader.option(k, v);
     return reader.load(Path("src"))
         .writeStream()
