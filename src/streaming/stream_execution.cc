@@ -476,8 +476,13 @@ bool StreamExecution::RunTrigger() {
         int64_t cand = (s.max_micros - inc.physical.watermarks[w]->delay_micros()) / 1000;
         if (!inc.operator_watermarks[w] || cand > *inc.operator_watermarks[w])
           inc.operator_watermarks[w] = cand;
+      } else if (!inc.operator_watermarks[w]) {
+        // An input that has seen no data in this run counts as watermark 0 (as Spark's tracker
+        // does): with the min policy it holds the global watermark where it is (it never moves
+        // back), also right after a restart, until every input has seen data.
+        inc.operator_watermarks[w] = 0;
       }
-      if (inc.operator_watermarks[w]) op_wms.push_back(*inc.operator_watermarks[w]);
+      op_wms.push_back(*inc.operator_watermarks[w]);
     }
     if (!op_wms.empty()) {
       int64_t chosen = inc.watermark_policy == "max" ? *std::max_element(op_wms.begin(), op_wms.end())
