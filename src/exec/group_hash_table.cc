@@ -227,6 +227,43 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
   }
 }
 
+void GroupHashTable::FindAll(const std::vector<VectorPtr>& keys, size_t n, std::vector<int64_t>* ids) const {
+  ids->assign(n, -1);
+  if (keys_.empty()) {
+    if (num_groups_ > 0) std::fill(ids->begin(), ids->end(), 0);
+    return;
+  }
+  const size_t words = packed_words_;
+  std::vector<uint64_t> hashes(std::min(n, kChunkRows));
+  std::vector<uint64_t> packed(words > 0 ? hashes.size() * words : 0);
+  const size_t mask = slots_.size() - 1;
+  for (size_t begin = 0; begin < n; begin += kChunkRows) {
+    size_t m = std::min(kChunkRows, n - begin);
+    HashKeyRows(keys, begin, m, hashes.data());
+    if (words > 0) PackRows(keys, begin, m, packed.data());
+    for (size_t k = 0; k < m; ++k) {
+      uint64_t h = hashes[k];
+      uint64_t tag = h & kTagMask;
+      for (size_t s = h & mask; uint64_t v = slots_[s]; s = (s + 1) & mask) {
+        if ((v & kTagMask) != tag) continue;
+        auto g = static_cast<uint32_t>((v & ~kTagMask) - 1);
+        bool equal;
+        if (words > 0) {
+          const uint64_t* a = packed.data() + k * words;
+          const uint64_t* b = packed_keys_.data() + static_cast<size_t>(g) * words;
+          equal = std::equal(a, a + words, b);
+        } else {
+          equal = hashes_[g] == h && KeyEquals(keys, begin + k, g);
+        }
+        if (equal) {
+          (*ids)[begin + k] = g;
+          break;
+        }
+      }
+    }
+  }
+}
+
 int64_t GroupHashTable::Find(const std::vector<VectorPtr>& keys, size_t row) const {
   if (keys_.empty()) return num_groups_ ? 0 : -1;
   uint64_t h = HashKeyRow(keys, row);

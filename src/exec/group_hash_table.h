@@ -31,6 +31,8 @@ class GroupHashTable {
   void FindOrInsert(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* group_ids);
   /// Id of row `row` of `keys`, or -1 if absent (no insertion).
   int64_t Find(const std::vector<VectorPtr>& keys, size_t row) const;
+  /// (*ids)[i] = Find(keys, i) for the n rows of `keys`, hashed and compared a chunk at a time.
+  void FindAll(const std::vector<VectorPtr>& keys, size_t n, std::vector<int64_t>* ids) const;
 
   size_t size() const { return num_groups_; }
   /// Key columns; row g holds the key of group g.

@@ -498,6 +498,8 @@ void StreamStreamJoin::ProcessPartition(size_t part, const std::vector<RecordBat
       // Candidate pairs: rows with the same key in the other side's buffer.
       SelectionVector in_rows;
       std::vector<uint32_t> state_slots;
+      std::vector<int64_t> other_groups;
+      other.keys->FindAll(key_cols, n, &other_groups);
       SelectionVector pad_now;
       for (size_t i = 0; i < n; ++i) {
         if (!passes[i]) {
@@ -505,7 +507,7 @@ void StreamStreamJoin::ProcessPartition(size_t part, const std::vector<RecordBat
           continue;
         }
         if (me.HasNullKey(key_cols, i)) continue;
-        int64_t g = other.keys->Find(key_cols, i);
+        int64_t g = other_groups[i];
         if (g < 0) continue;
         for (uint32_t s : other.slots_of_key[g]) {
           const auto& slot = other.slots[s];

@@ -84,6 +84,9 @@ TEST(GroupHashTableTest, NullStructsGroupTogetherWhateverTheirChildrenHold) {
   EXPECT_EQ(t.Find(probe, 0), ids[1]);
   EXPECT_EQ(t.Find(probe, 1), ids[4]);
   EXPECT_EQ(t.Find(probe, 2), -1);
+  std::vector<int64_t> all;
+  t.FindAll(probe, 3, &all);
+  EXPECT_EQ(all, (std::vector<int64_t>{ids[1], ids[4], -1}));
 }
 
 TEST(GroupHashTableTest, ManyChunksAndGrowthMatchAReferenceOnBothPaths) {
@@ -110,6 +113,9 @@ TEST(GroupHashTableTest, ManyChunksAndGrowthMatchAReferenceOnBothPaths) {
     auto first = Groups(t, keys);
     auto second = Groups(t, keys);
     EXPECT_EQ(first, second);
+    std::vector<int64_t> found;
+    t.FindAll(keys, n, &found);
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(found[i], static_cast<int64_t>(first[i])) << "row " << i;
     std::map<std::pair<std::optional<int64_t>, std::string>, uint32_t> ref;
     for (size_t i = 0; i < n; ++i) {
       auto key = std::make_pair(a[i], with_string ? s[i] : std::string());
