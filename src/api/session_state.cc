@@ -8,20 +8,17 @@
 
 #include "api/config_defaults.h"
 #include "connectors/memory/memory_sink.h"
+#include "plan/logical_plan.h"
 #include "platform/allocator_tuning.h"
 #include "platform/clock.h"
 #include "platform/thread_pool.h"
-#include "plan/logical_plan.h"
 #include "sluice/exception.h"
 #include "streaming/stream_execution.h"
+#include "types/ascii.h"
 
 namespace sluice {
 
 namespace {
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 }  // namespace
 
 SessionState::SessionState(std::string app_name, std::map<std::string, std::string> conf,
@@ -76,7 +73,7 @@ int64_t SessionState::GetConfInt(const std::string& key, int64_t default_value) 
 bool SessionState::GetConfBool(const std::string& key, bool default_value) const {
   auto v = GetConf(key);
   if (!v || v->empty()) return default_value;
-  std::string s = Lower(*v);
+  std::string s = AsciiLower(*v);
   if (s == "true") return true;
   if (s == "false") return false;
   throw AnalysisError(fmt::format("[INVALID_CONF_VALUE] The value '{}' in the config \"{}\" is "
@@ -112,7 +109,7 @@ int SessionState::ShufflePartitions() const {
 void SessionState::CreateTempView(const std::string& name, std::shared_ptr<LogicalPlan> plan,
                                   bool replace) {
   std::lock_guard<std::mutex> l(mu_);
-  std::string key = Lower(name);
+  std::string key = AsciiLower(name);
   if (!replace && views_.count(key)) {
     throw AnalysisError(fmt::format(
         "[TEMP_TABLE_OR_VIEW_ALREADY_EXISTS] Cannot create the temporary view `{}` because it "
@@ -124,13 +121,13 @@ void SessionState::CreateTempView(const std::string& name, std::shared_ptr<Logic
 
 std::shared_ptr<LogicalPlan> SessionState::LookupTempView(const std::string& name) const {
   std::lock_guard<std::mutex> l(mu_);
-  auto it = views_.find(Lower(name));
+  auto it = views_.find(AsciiLower(name));
   return it == views_.end() ? nullptr : it->second;
 }
 
 bool SessionState::DropTempView(const std::string& name) {
   std::lock_guard<std::mutex> l(mu_);
-  return views_.erase(Lower(name)) > 0;
+  return views_.erase(AsciiLower(name)) > 0;
 }
 
 std::vector<std::string> SessionState::TempViewNames() const {
@@ -143,7 +140,7 @@ std::vector<std::string> SessionState::TempViewNames() const {
 std::shared_ptr<MemorySink> SessionState::GetOrCreateMemorySink(const std::string& name,
                                                                 const std::string& checkpoint) {
   std::lock_guard<std::mutex> l(mu_);
-  auto& sink = memory_sinks_[Lower(name)];
+  auto& sink = memory_sinks_[AsciiLower(name)];
   if (!sink || sink->owner_checkpoint != checkpoint) {
     sink = std::make_shared<MemorySink>();
     sink->owner_checkpoint = checkpoint;
@@ -153,7 +150,7 @@ std::shared_ptr<MemorySink> SessionState::GetOrCreateMemorySink(const std::strin
 
 std::shared_ptr<MemorySink> SessionState::FindMemorySink(const std::string& name) const {
   std::lock_guard<std::mutex> l(mu_);
-  auto it = memory_sinks_.find(Lower(name));
+  auto it = memory_sinks_.find(AsciiLower(name));
   return it == memory_sinks_.end() ? nullptr : it->second;
 }
 

@@ -14,21 +14,18 @@
 #include "connectors/memory/memory_sink.h"
 #include "connectors/rate/rate_source.h"
 #include "delta/delta_sink.h"
+#include "plan/logical_plan.h"
 #include "platform/file_system.h"
 #include "platform/uuid.h"
-#include "plan/logical_plan.h"
 #include "sluice/exception.h"
 #include "sluice/session.h"
 #include "streaming/stream_execution.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 
 namespace sluice {
 
 namespace {
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 // The late-rows dead-letter sink of a query (options lateRowsPath, lateRowsFormat), or null. It is
 // a file sink of its own (with its own _spark_metadata manifest, so re-run batches are skipped).
@@ -37,8 +34,8 @@ std::shared_ptr<Sink> MakeLateRowsSink(const SessionState& session,
   std::optional<std::string> path;
   std::string format = "json";
   for (const auto& [k, v] : options) {
-    if (Lower(k) == "laterowspath") path = v;
-    if (Lower(k) == "laterowsformat") format = Lower(v);
+    if (AsciiLower(k) == "laterowspath") path = v;
+    if (AsciiLower(k) == "laterowsformat") format = AsciiLower(v);
   }
   if (!path) {
     if (options.count("lateRowsFormat")) throw AnalysisError("lateRowsFormat is set but lateRowsPath is not");
@@ -93,7 +90,7 @@ DataStreamReader& DataStreamReader::schema(const TypePtr& s) {
 DataStreamReader& DataStreamReader::schema(const std::string& ddl) { return schema(ParseSchema(ddl)); }
 
 DataFrame DataStreamReader::load() const {
-  std::string fmt_name = Lower(format_);
+  std::string fmt_name = AsciiLower(format_);
   if (fmt_name == "rate" || fmt_name == "rate-micro-batch") {
     if (schema_) throw AnalysisError(fmt::format("The {} source does not support a user-specified schema.", fmt_name));
     return DataFrame(session_, MakeRatePlan(*session_, fmt_name, options_));
@@ -190,7 +187,7 @@ StreamingQuery DataStreamWriter::start() {
   spec.output_mode = ParseOutputMode(output_mode_);
   spec.trigger = trigger_;
   spec.name = query_name_;
-  std::string fmt_name = Lower(format_.empty() ? "parquet" : format_);
+  std::string fmt_name = AsciiLower(format_.empty() ? "parquet" : format_);
 
   // Checkpoint location: option, then the session default root, then a temporary folder for sinks
   // that allow it (memory, console, foreach*, noop).
@@ -218,7 +215,7 @@ StreamingQuery DataStreamWriter::start() {
     int64_t n = 20;
     if (auto it = options_.find("numRows"); it != options_.end()) n = std::stoll(it->second);
     bool truncate = true;
-    if (auto it = options_.find("truncate"); it != options_.end()) truncate = Lower(it->second) != "false";
+    if (auto it = options_.find("truncate"); it != options_.end()) truncate = AsciiLower(it->second) != "false";
     spec.sink = std::make_shared<ConsoleSink>(session, static_cast<int>(n), truncate);
   } else if (fmt_name == "foreachbatch") {
     spec.sink = std::make_shared<ForeachBatchSink>(session, foreach_batch_);

@@ -13,6 +13,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -26,12 +27,6 @@ constexpr const char* kChangeType = "_change_type";
 constexpr const char* kCommitVersion = "_commit_version";
 constexpr const char* kCommitTimestamp = "_commit_timestamp";
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool DataChange(const J& action) {
   auto it = action.find("dataChange");
   return it == action.end() || !it->is_boolean() || it->get<bool>();
@@ -41,7 +36,7 @@ bool CdfEnabled(const J& metadata) {
   auto conf = metadata.find("configuration");
   if (conf == metadata.end() || !conf->is_object()) return false;
   auto it = conf->find("delta.enableChangeDataFeed");
-  return it != conf->end() && it->is_string() && Lower(it->get<std::string>()) == "true";
+  return it != conf->end() && it->is_string() && AsciiLower(it->get<std::string>()) == "true";
 }
 
 // A file action (add / remove / cdc) as a DeltaFile; `what` and `version` word errors.
@@ -160,7 +155,7 @@ TypePtr DeltaChangeFeedSchema(const TypePtr& table_schema, const std::string& ta
   std::vector<StructField> fields = table_schema->fields();
   for (const StructField& f : fields) {
     for (const char* reserved : {kChangeType, kCommitVersion, kCommitTimestamp}) {
-      if (Lower(f.name) == reserved) {
+      if (AsciiLower(f.name) == reserved) {
         throw AnalysisError(fmt::format(
             "[DELTA_RESERVED_CDC_COLUMNS_ON_WRITE] The Delta table {} has a column named {}, which "
             "the change data feed reserves for its own use; its change data cannot be read.",
@@ -183,7 +178,7 @@ DeltaCommitChanges DeltaChangeLog::Read(int64_t version, const std::string& comm
   } else if (version > 0) {
     DeltaSnapshot before = LoadDeltaSnapshot(table_, DeltaTimeTravel{version - 1, {}});
     auto it = before.configuration.find("delta.enableChangeDataFeed");
-    enabled = it != before.configuration.end() && Lower(it->second) == "true";
+    enabled = it != before.configuration.end() && AsciiLower(it->second) == "true";
   }
   DeltaCommitChanges out;
   out.version = version;
@@ -355,7 +350,7 @@ PlanPtr MakeDeltaChangeFeedPlan(const SessionState& session, const std::string& 
   // The latest snapshot validates the table (and gives the schema of an empty range).
   DeltaSnapshot latest = LoadDeltaSnapshot(table, {}, tz);
   table = latest.table_path;
-  bool out_of_range_ok = Lower(session.GetConf(
+  bool out_of_range_ok = AsciiLower(session.GetConf(
       "spark.databricks.delta.changeDataFeed.timestampOutOfRange.enabled", "false")) == "true";
   std::map<int64_t, std::string> commits = ListDeltaCommits(table);
 

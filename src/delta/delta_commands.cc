@@ -17,18 +17,13 @@
 #include "delta/delta_vacuum.h"
 #include "expr/evaluator.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 
 namespace sluice {
 
 using J = nlohmann::json;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 PlanPtr LocalRelation(const TypePtr& schema, std::vector<std::vector<Value>> rows) {
   PlanPtr p = MakePlan(PlanKind::kLocalRelation);
@@ -46,7 +41,7 @@ PlanPtr LocalRelation(const TypePtr& schema, std::vector<std::vector<Value>> row
 
 std::string TablePath(const Statement& st) {
   if (st.table_is_path_string && st.table.size() == 1) return AbsolutePath(st.table[0]).string();
-  if (st.table.size() == 2 && Lower(st.table[0]) == "delta")
+  if (st.table.size() == 2 && AsciiLower(st.table[0]) == "delta")
     return AbsolutePath(st.table[1]).string();
   std::string name;
   for (const std::string& p : st.table) name += (name.empty() ? "" : ".") + p;
@@ -72,7 +67,7 @@ std::function<bool(const DeltaPartitionValues&)> PartitionFilter(SessionState& s
   CollectColumns(st.where, &cols);
   for (const std::string& c : cols) {
     bool ok = false;
-    for (const std::string& p : snap.partition_columns) ok = ok || Lower(p) == Lower(c);
+    for (const std::string& p : snap.partition_columns) ok = ok || AsciiLower(p) == AsciiLower(c);
     if (!ok) {
       throw AnalysisError(fmt::format(
           "[DELTA_NON_PARTITION_COLUMN_REFERENCE] Predicate references non-partition column '{}'. "
@@ -96,7 +91,7 @@ std::function<bool(const DeltaPartitionValues&)> PartitionFilter(SessionState& s
     for (const std::string& p : partition_columns) {
       std::optional<std::string> v;
       for (const auto& [k, pv] : values) {
-        if (Lower(k) == Lower(p)) v = pv;
+        if (AsciiLower(k) == AsciiLower(p)) v = pv;
       }
       key += v ? "1" + *v : "0";
       key.push_back('\0');
@@ -111,7 +106,7 @@ std::function<bool(const DeltaPartitionValues&)> PartitionFilter(SessionState& s
     for (size_t i = 0; i + 1 < fields.size(); ++i) {
       std::optional<std::string> v;
       for (const auto& [k, pv] : f.partition_values) {
-        if (Lower(k) == Lower(fields[i].name)) v = pv;
+        if (AsciiLower(k) == AsciiLower(fields[i].name)) v = pv;
       }
       if (!v) {
         row.push_back(Value::Null(fields[i].type));

@@ -10,22 +10,13 @@
 #include "platform/file_system.h"
 #include "platform/uuid.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 #include "types/value_format.h"
 
 namespace sluice {
 
 namespace fs = std::filesystem;
-
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 std::optional<std::string> DeltaPartitionValueString(const Vector& v, size_t row) {
   if (v.IsNull(row)) return std::nullopt;
@@ -120,7 +111,7 @@ DeltaFileWriter::DeltaFileWriter(std::string table_path, TypePtr schema,
   data_schema_ = StructType(std::move(data_fields));
   extension_ = options_.parquet.codec == parquet::Codec::kUncompressed
                    ? "parquet"
-                   : Lower(parquet::CodecName(options_.parquet.codec)) + ".parquet";
+                   : AsciiLower(parquet::CodecName(options_.parquet.codec)) + ".parquet";
   ParquetWriter check(data_schema_, options_.parquet);  // rejects unsupported types now
 }
 

@@ -13,6 +13,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "sluice/exception.h"
 #include "sluice/value.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -21,12 +22,6 @@ namespace fs = std::filesystem;
 using J = nlohmann::json;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 [[noreturn]] void Unsupported(const std::string& feature, const std::string& table) {
   throw AnalysisError(fmt::format(
@@ -40,7 +35,7 @@ std::string Lower(std::string_view s) {
 TypePtr TypeFromJson(const J& j, bool physical);
 
 TypePtr PrimitiveFromName(const std::string& name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   if (n == "integer") return IntegerType();
   if (n == "long") return LongType();
   if (n == "short") return ShortType();
@@ -474,7 +469,7 @@ TypePtr ParseSparkJsonSchema(const std::string& json, bool physical) {
 DeltaTimeTravel TimeTravelFromOptions(const std::map<std::string, std::string>& options) {
   DeltaTimeTravel t;
   for (const auto& [k, v] : options) {
-    std::string key = Lower(k);
+    std::string key = AsciiLower(k);
     if (key == "versionasof") {
       try {
         size_t used = 0;
@@ -619,7 +614,7 @@ DeltaSnapshot LoadDeltaSnapshot(const std::string& table_path, const DeltaTimeTr
     }
   }
   if (auto it = s.configuration.find("delta.columnMapping.mode"); it != s.configuration.end()) {
-    s.column_mapping_mode = Lower(it->second);
+    s.column_mapping_mode = AsciiLower(it->second);
   }
   if (s.column_mapping_mode != "none" && s.column_mapping_mode != "name" &&
       s.column_mapping_mode != "id") {

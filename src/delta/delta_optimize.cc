@@ -15,18 +15,13 @@
 #include "formats/parquet/parquet_reader.h"
 #include "platform/file_system.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 
 namespace sluice {
 
 using J = nlohmann::json;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Reads the data columns of one live file, aligned to the table's data schema (columns missing
 // from the file as NULL, narrower integer types cast up).
@@ -110,7 +105,7 @@ DeltaOptimizeResult OptimizeDelta(const SessionState& session, const DeltaOptimi
           c, snap.schema->ToDdl(), spec.path));
     }
     for (const std::string& p : snap.partition_columns) {
-      if (Lower(p) == Lower(c)) {
+      if (AsciiLower(p) == AsciiLower(c)) {
         throw AnalysisError(fmt::format(
             "[DELTA_ZORDERING_ON_PARTITION_COLUMN] {} is a partition column. Z-Ordering can only "
             "be performed on data columns",
@@ -140,7 +135,7 @@ DeltaOptimizeResult OptimizeDelta(const SessionState& session, const DeltaOptimi
     for (const std::string& col : snap.partition_columns) {
       std::optional<std::string> v;
       for (const auto& [k, pv] : f.partition_values) {
-        if (Lower(k) == Lower(col)) v = pv;
+        if (AsciiLower(k) == AsciiLower(col)) v = pv;
       }
       values.emplace_back(col, v);
     }

@@ -8,16 +8,11 @@
 
 #include "expr/evaluator.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 
 namespace sluice {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 int IntegralRank(TypeId id) {
   switch (id) {
@@ -52,7 +47,7 @@ void CheckTypeWritable(const std::string& name, const TypePtr& t, const std::str
     case TypeId::kStruct: {
       std::set<std::string> seen;
       for (const StructField& f : t->fields()) {
-        if (!seen.insert(Lower(f.name)).second) {
+        if (!seen.insert(AsciiLower(f.name)).second) {
           throw AnalysisError(
               fmt::format("[DELTA_DUPLICATE_COLUMNS_FOUND] Found duplicate column(s) in the data "
                           "to save to {}: "

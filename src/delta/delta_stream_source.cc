@@ -12,6 +12,7 @@
 #include "delta/delta_change_feed.h"
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -19,12 +20,6 @@ namespace sluice {
 using J = nlohmann::json;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // One input file of the source and its position.
 struct Entry {
@@ -181,7 +176,7 @@ class DeltaStreamSource : public StreamSource {
   int64_t StartingVersion() {
     if (starting_version_) return *starting_version_;
     if (options_.starting_version) {
-      if (Lower(*options_.starting_version) == "latest") {
+      if (AsciiLower(*options_.starting_version) == "latest") {
         starting_version_ = LatestDeltaVersion(table_).value_or(-1) + 1;
       } else {
         starting_version_ = std::stoll(*options_.starting_version);
@@ -438,7 +433,7 @@ DeltaSourceOptions DeltaSourceOptions::FromMap(const std::map<std::string, std::
         "[DELTA_STARTING_VERSION_AND_TIMESTAMP_BOTH_SET] Please either provide 'startingVersion' "
         "or 'startingTimestamp'");
   }
-  if (out.starting_version && Lower(*out.starting_version) != "latest") {
+  if (out.starting_version && AsciiLower(*out.starting_version) != "latest") {
     const std::string& t = *out.starting_version;
     bool digits =
         !t.empty() && std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; });

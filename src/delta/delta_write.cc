@@ -21,6 +21,7 @@
 #include "platform/thread_pool.h"
 #include "platform/uuid.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 
 namespace sluice {
 
@@ -29,14 +30,8 @@ using J = nlohmann::json;
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool ParseBoolText(const std::string& text, const std::string& key) {
-  std::string l = Lower(text);
+  std::string l = AsciiLower(text);
   if (l == "true") return true;
   if (l == "false") return false;
   throw AnalysisError(fmt::format(
@@ -70,10 +65,10 @@ std::map<std::string, std::string> TableProperties(
     const std::map<std::string, std::string>& given) {
   std::map<std::string, std::string> out;
   for (const auto& [key, value] : given) {
-    if (Lower(key).rfind("delta.", 0) != 0) continue;
+    if (AsciiLower(key).rfind("delta.", 0) != 0) continue;
     std::string canonical;
     for (const auto& [known, kind] : KnownProperties()) {
-      if (Lower(known) == Lower(key)) canonical = known;
+      if (AsciiLower(known) == AsciiLower(key)) canonical = known;
     }
     if (canonical.empty()) {
       throw AnalysisError(fmt::format(
@@ -99,12 +94,12 @@ std::map<std::string, std::string> TableProperties(
     } else if (kind == "d") {
       ParseDeltaIntervalMs(value, canonical);
     }
-    if (canonical == "delta.columnMapping.mode" && Lower(value) != "none") {
+    if (canonical == "delta.columnMapping.mode" && AsciiLower(value) != "none") {
       throw AnalysisError(
           "[DELTA_UNSUPPORTED_FEATURE] unsupported Delta table feature columnMapping: Sluice "
           "writes tables without column mapping only (delta.columnMapping.mode = none).");
     }
-    if (canonical == "delta.enableDeletionVectors" && Lower(value) == "true") {
+    if (canonical == "delta.enableDeletionVectors" && AsciiLower(value) == "true") {
       throw AnalysisError(
           "[DELTA_UNSUPPORTED_FEATURE] unsupported Delta table feature deletionVectors: Sluice "
           "does not write deletion vectors.");
@@ -133,7 +128,7 @@ bool HasType(const TypePtr& t, TypeId id) {
 
 J RequiredProtocol(const TypePtr& schema, const std::map<std::string, std::string>& config) {
   bool cdf = config.contains("delta.enableChangeDataFeed") &&
-             Lower(config.at("delta.enableChangeDataFeed")) == "true";
+             AsciiLower(config.at("delta.enableChangeDataFeed")) == "true";
   if (HasType(schema, TypeId::kTimestampNtz)) {
     J writer = J::array({"appendOnly", "invariants", "timestampNtz"});
     if (cdf) writer.push_back("changeDataFeed");
@@ -147,7 +142,7 @@ J RequiredProtocol(const TypePtr& schema, const std::map<std::string, std::strin
 
 bool ConfBool(const SessionState& session, const std::string& key, bool fallback) {
   auto v = session.GetConf(key);
-  return v ? Lower(*v) == "true" : fallback;
+  return v ? AsciiLower(*v) == "true" : fallback;
 }
 
 std::string ModeName(DeltaSaveMode m) {
@@ -189,7 +184,7 @@ std::optional<std::pair<std::string, int64_t>> IdempotentWriteTxn(const OptionMa
 }
 
 DeltaSaveMode ParseDeltaSaveMode(const std::string& mode) {
-  std::string m = Lower(mode);
+  std::string m = AsciiLower(mode);
   if (m == "append") return DeltaSaveMode::kAppend;
   if (m == "overwrite") return DeltaSaveMode::kOverwrite;
   if (m.empty() || m == "error" || m == "errorifexists" || m == "default") {
@@ -269,7 +264,7 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
               ConfBool(session, "spark.databricks.delta.schema.autoMerge.enabled", false));
   bool overwrite_schema = overwrite && GetBool(options, "overwriteSchema", false);
   if (snap && overwrite &&
-      Lower(DeltaTableProperty(*snap, "delta.appendOnly", "false")) == "true") {
+      AsciiLower(DeltaTableProperty(*snap, "delta.appendOnly", "false")) == "true") {
     throw AnalysisError(
         "[DELTA_CANNOT_MODIFY_APPEND_ONLY] This table is configured to only allow appends. If you "
         "would like to permit updates or deletes, use 'ALTER TABLE <table_name> SET TBLPROPERTIES "
@@ -305,8 +300,8 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
     partition_cols = snap->partition_columns;
     if (!req.partition_by.empty()) {
       std::vector<std::string> given, table;
-      for (const std::string& c : req.partition_by) given.push_back(Lower(c));
-      for (const std::string& c : partition_cols) table.push_back(Lower(c));
+      for (const std::string& c : req.partition_by) given.push_back(AsciiLower(c));
+      for (const std::string& c : partition_cols) table.push_back(AsciiLower(c));
       if (given != table) {
         throw AnalysisError(fmt::format(
             "[DELTA_PARTITION_COLUMNS_MISMATCH] Partition columns do not match the partition "
@@ -357,13 +352,13 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
   fo.max_records_per_file = GetInt(options, "maxRecordsPerFile", 0);
   fo.modification_time_ms = txn.NowMillis();
   bool optimize_write =
-      Lower(prop(
+      AsciiLower(prop(
           "delta.autoOptimize.optimizeWrite",
           ConfBool(session, "spark.databricks.delta.optimizeWrite.enabled",
                    ConfBool(session, "spark.databricks.delta.autoOptimize.optimizeWrite", false))
               ? "true"
               : "false")) == "true";
-  if (auto o = GetOptionalString(options, "optimizeWrite")) optimize_write = Lower(*o) == "true";
+  if (auto o = GetOptionalString(options, "optimizeWrite")) optimize_write = AsciiLower(*o) == "true";
   DeltaFileWriter writer(path, table_schema, partition_cols, fo);
 
   // Align every batch to the table schema; optimizeWrite pools all partitions into one task.
@@ -440,7 +435,7 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
 
   // Auto compaction after the write.
   bool auto_compact =
-      Lower(
+      AsciiLower(
           prop("delta.autoOptimize.autoCompact",
                ConfBool(session, "spark.databricks.delta.autoCompact.enabled",
                         ConfBool(session, "spark.databricks.delta.autoOptimize.autoCompact", false))

@@ -10,16 +10,11 @@
 #include "expr/functions/operator_kernels.h"
 #include "expr/type_coercion.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 
 namespace sluice {
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 ExprPtr BindCast(ExprPtr node, const EvalContext& ctx) {
   if (node->children.size() != 1 || !node->type) throw InternalError("malformed CAST node");
@@ -124,7 +119,7 @@ ExprPtr BindGetField(ExprPtr node, const EvalContext& ctx) {
 }
 
 ExprPtr BindCall(ExprPtr node, const EvalContext& ctx) {
-  std::string name = Lower(node->name);
+  std::string name = AsciiLower(node->name);
   if (name == "get_field") return BindGetField(node, ctx);
   if (name == "subscript" && node->children.size() == 2 &&
       node->children[0]->type->id() == TypeId::kStruct &&

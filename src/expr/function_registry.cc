@@ -9,18 +9,9 @@
 
 #include "expr/functions/builtin_functions.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 
 namespace sluice {
-
-namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-}  // namespace
 
 FunctionRegistry& FunctionRegistry::Global() {
   static FunctionRegistry registry;
@@ -42,19 +33,19 @@ FunctionRegistry& FunctionRegistry::Global() {
 }
 
 void FunctionRegistry::Register(ScalarFunction fn) {
-  std::string key = Lower(fn.name);
+  std::string key = AsciiLower(fn.name);
   fns_[key] = std::make_shared<ScalarFunction>(std::move(fn));
 }
 
 void FunctionRegistry::Alias(const std::string& alias, const std::string& name) {
-  auto it = fns_.find(Lower(name));
+  auto it = fns_.find(AsciiLower(name));
   if (it == fns_.end()) throw InternalError("alias of unknown function " + name);
-  fns_[Lower(alias)] = it->second;
+  fns_[AsciiLower(alias)] = it->second;
 }
 
 const ScalarFunction* FunctionRegistry::Find(std::string_view name) const {
   auto it = fns_.find(std::string(name));
-  if (it == fns_.end()) it = fns_.find(Lower(name));
+  if (it == fns_.end()) it = fns_.find(AsciiLower(name));
   return it == fns_.end() ? nullptr : it->second.get();
 }
 

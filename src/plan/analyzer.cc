@@ -10,19 +10,15 @@
 #include "expr/evaluator.h"
 #include "plan/relation_source.h"
 #include "sluice/exception.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 
 namespace sluice {
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool NameEq(const std::string& a, const std::string& b, bool case_sensitive) {
-  return case_sensitive ? a == b : Lower(a) == Lower(b);
+  return case_sensitive ? a == b : AsciiLower(a) == AsciiLower(b);
 }
 
 std::string Quote(const std::string& s) { return "`" + s + "`"; }
@@ -343,7 +339,7 @@ PlanPtr Analyzer::Resolve(const PlanPtr& plan) {
         PlanPtr r = Resolve(cte);
         auto alias = MakePlan(PlanKind::kSubqueryAlias, {r});
         alias->alias = name;
-        ctes_.back()[Lower(name)] = Resolve(alias);
+        ctes_.back()[AsciiLower(name)] = Resolve(alias);
       }
       PlanPtr out = Resolve(plan->children[0]);
       ctes_.pop_back();
@@ -461,11 +457,11 @@ PlanPtr Analyzer::ResolveRelation(const PlanPtr& plan) {
   const auto& parts = plan->name_parts;
   if (parts.size() == 1) {
     for (auto it = ctes_.rbegin(); it != ctes_.rend(); ++it) {
-      auto f = it->find(Lower(parts[0]));
+      auto f = it->find(AsciiLower(parts[0]));
       if (f != it->end()) return f->second;
     }
   }
-  if (!plan->relation_options.empty() && !(parts.size() == 2 && Lower(parts[0]) == "delta")) {
+  if (!plan->relation_options.empty() && !(parts.size() == 2 && AsciiLower(parts[0]) == "delta")) {
     throw AnalysisError(fmt::format(
         "[UNSUPPORTED_FEATURE.TIME_TRAVEL] Time travel on the relation {} is not supported: only "
         "delta.`path` tables can be read AS OF a version or timestamp.",
@@ -473,9 +469,9 @@ PlanPtr Analyzer::ResolveRelation(const PlanPtr& plan) {
   }
   if (parts.size() == 2) {
     static const std::set<std::string> kFormats = {"json", "csv", "text", "parquet", "delta", "orc"};
-    if (kFormats.count(Lower(parts[0])) &&
+    if (kFormats.count(AsciiLower(parts[0])) &&
         (parts[1].find('/') != std::string::npos || parts[1].find('.') != std::string::npos)) {
-      PlanPtr src = catalog_.ResolvePathTable(Lower(parts[0]), parts[1], plan->relation_options);
+      PlanPtr src = catalog_.ResolvePathTable(AsciiLower(parts[0]), parts[1], plan->relation_options);
       auto alias = NewResolved(PlanKind::kSubqueryAlias, {src});
       alias->alias = parts[1];
       alias->output = src->output;

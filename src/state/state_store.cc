@@ -10,17 +10,11 @@
 #include "sluice/exception.h"
 #include "state/hdfs_state_store.h"
 #include "state/rocksdb_state_store.h"
-#include "state/state_file.h"
-#include "columnar/batch_serde.h"
+#include "types/ascii.h"
 
 namespace sluice {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 [[noreturn]] void BadConf(const std::string& key, const std::string& value, const std::string& what) {
   throw AnalysisError(fmt::format("[INVALID_CONF_VALUE] The value '{}' in the config \"{}\" is "
@@ -63,7 +57,7 @@ constexpr const char* kProviderFile = "_metadata/provider";
 }  // namespace
 
 std::optional<std::string> StateStoreConf::NormalizeProvider(const std::string& name) {
-  std::string n = Lower(name);
+  std::string n = AsciiLower(name);
   for (const char* prefix : {"org.apache.spark.sql.execution.streaming.state.",
                              "com.databricks.sql.streaming.state."}) {
     if (n.rfind(prefix, 0) == 0) n = n.substr(std::string(prefix).size());

@@ -24,19 +24,14 @@
 #include "platform/thread_pool.h"
 #include "sluice/exception.h"
 #include "sluice/value.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 
 namespace sluice {
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool SameName(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+bool SameName(std::string_view a, std::string_view b) { return AsciiLower(a) == AsciiLower(b); }
 
 // The value of partition column `name` in `file`, if the file has that column.
 const std::pair<std::string, std::optional<std::string>>* FindPartitionValue(
@@ -75,7 +70,7 @@ OptionMap WithDefaults(OptionMap options, size_t batch_rows) {
 }  // namespace
 
 FileFormat ParseFileFormat(std::string_view name) {
-  std::string lower = Lower(name);
+  std::string lower = AsciiLower(name);
   if (lower == "json") return FileFormat::kJson;
   if (lower == "csv") return FileFormat::kCsv;
   if (lower == "text") return FileFormat::kText;
@@ -354,7 +349,7 @@ TypePtr InferFileSchema(FileFormat format, const OptionMap& options,
   std::map<std::string, std::vector<std::optional<std::string>>> values;  // by lower-case name
   for (const InputFile& f : files) {
     for (const auto& [name, value] : f.partition_values) {
-      std::string key = Lower(name);
+      std::string key = AsciiLower(name);
       if (!values.contains(key)) names.push_back(name);
       values[key].push_back(value);
     }
@@ -367,7 +362,7 @@ TypePtr InferFileSchema(FileFormat format, const OptionMap& options,
     if (!is_partition) fields.push_back(f);
   }
   for (const std::string& n : names) {
-    TypePtr type = infer_partition_types ? InferPartitionType(values[Lower(n)]) : StringType();
+    TypePtr type = infer_partition_types ? InferPartitionType(values[AsciiLower(n)]) : StringType();
     fields.emplace_back(n, type, true);
   }
   return StructType(std::move(fields));
@@ -481,7 +476,7 @@ std::string ReadLineRange(const std::string& path, int64_t start, int64_t length
 }
 
 int64_t ParseByteSize(std::string_view text, std::string_view what) {
-  std::string s = Lower(text);
+  std::string s = AsciiLower(text);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
   size_t digits = 0;
   while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) ++digits;

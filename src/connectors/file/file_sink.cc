@@ -17,6 +17,7 @@
 #include "platform/uuid.h"
 #include "sluice/exception.h"
 #include "streaming/checkpoint/file_sink_log.h"
+#include "types/ascii.h"
 #include "types/value_format.h"
 
 namespace sluice {
@@ -24,12 +25,6 @@ namespace sluice {
 namespace fs = std::filesystem;
 
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Turns batches of one schema into part files: splits rows by partition directory, renders the
 // data columns in the format and writes each file atomically.
@@ -41,7 +36,7 @@ class PartFileWriter {
     if (!options_.contains("timeZone")) options_["timeZone"] = time_zone_;
     CheckUtf8Encoding(options_);
     std::string codec =
-        Lower(GetString(options_, "compression", GetString(options_, "codec", "none")));
+        AsciiLower(GetString(options_, "compression", GetString(options_, "codec", "none")));
     if (format_ == FileFormat::kParquet) {
       parquet_options_ = ParquetWriteOptions::FromMap(options_);  // validates the codec
     } else if (codec != "none" && codec != "uncompressed") {
@@ -100,7 +95,7 @@ class PartFileWriter {
       case FileFormat::kParquet: {
         ext_ = parquet_options_.codec == parquet::Codec::kUncompressed
                    ? "parquet"
-                   : Lower(parquet::CodecName(parquet_options_.codec)) + ".parquet";
+                   : AsciiLower(parquet::CodecName(parquet_options_.codec)) + ".parquet";
         ParquetWriter check(data_schema_, parquet_options_);  // rejects unsupported types now
         break;
       }
@@ -308,7 +303,7 @@ void WriteFiles(const SessionState& session, const std::string& format, const st
   FileFormat fmt_id = ParseFileFormat(format);
   if (path.empty()) throw AnalysisError("'path' is not specified");
   fs::path root = AbsolutePath(path);
-  std::string mode = Lower(save_mode.empty() ? "errorifexists" : save_mode);
+  std::string mode = AsciiLower(save_mode.empty() ? "errorifexists" : save_mode);
   bool exists = Exists(root);
   if (mode == "errorifexists" || mode == "error" || mode == "default") {
     if (exists) {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sluice/exception.h"
+#include "types/ascii.h"
 
 namespace sluice::kafka {
 
@@ -21,11 +22,6 @@ std::string Trim(const std::string& s) {
   if (b == std::string::npos) return "";
   size_t e = s.find_last_not_of(" \t\r\n");
   return s.substr(b, e - b + 1);
-}
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // Parses {"topic":{"<partition>":<long>}} or throws with `example`.
@@ -76,7 +72,7 @@ OffsetSpec ParseOffsetSpec(const OptionMap& options, const char* offsets_key, co
     spec.kind = OffsetSpec::Kind::kTimestamp;
     spec.timestamp_ms = LongOption(options, ts_key, 0);
   } else if (auto off = GetOptionalString(options, offsets_key)) {
-    std::string v = Lower(Trim(*off));
+    std::string v = AsciiLower(Trim(*off));
     if (v == "latest") {
       spec.kind = OffsetSpec::Kind::kLatest;
     } else if (v == "earliest") {
@@ -93,7 +89,7 @@ OffsetSpec ParseOffsetSpec(const OptionMap& options, const char* offsets_key, co
 
 int64_t ParseTimeStringMs(const std::string& name, const std::string& text) {
   // Java's JavaUtils.timeStringAsMs: a number with an optional unit (default ms).
-  std::string v = Lower(Trim(text));
+  std::string v = AsciiLower(Trim(text));
   size_t i = 0;
   while (i < v.size() && std::isdigit(static_cast<unsigned char>(v[i]))) ++i;
   std::string unit = Trim(v.substr(i));
@@ -199,7 +195,7 @@ std::map<std::string, std::string> ClientConf(const OptionMap& options, bool for
   }
   std::map<std::string, std::string> conf;
   for (const auto& [k, v] : options) {
-    if (k.size() > 6 && Lower(k.substr(0, 6)) == "kafka.") conf[k.substr(6)] = v;
+    if (k.size() > 6 && AsciiLower(k.substr(0, 6)) == "kafka.") conf[k.substr(6)] = v;
   }
   return conf;
 }
@@ -260,7 +256,7 @@ SourceOptions ParseSourceOptions(const OptionMap& options, bool streaming) {
   o.starting = ParseOffsetSpec(options, "startingOffsets", "startingTimestamp", "startingOffsetsByTimestamp",
                                streaming ? OffsetSpec::Kind::kLatest : OffsetSpec::Kind::kEarliest);
   if (auto s = GetOptionalString(options, "startingOffsetsByTimestampStrategy")) {
-    std::string v = Lower(Trim(*s));
+    std::string v = AsciiLower(Trim(*s));
     if (v != "error" && v != "latest") {
       throw AnalysisError(fmt::format(
           "Invalid value '{}' for option 'startingOffsetsByTimestampStrategy': expected 'error' or "
@@ -342,7 +338,7 @@ SinkOptions ParseSinkOptions(const OptionMap& options) {
   o.client_conf = ClientConf(options, /*for_source=*/false);
   if (auto t = GetOptionalString(options, "topic")) o.topic = Trim(*t);
   if (auto g = GetOptionalString(options, "deliveryGuarantee")) {
-    std::string v = Lower(Trim(*g));
+    std::string v = AsciiLower(Trim(*g));
     std::erase(v, '-');
     std::erase(v, '_');
     if (v == "atleastonce") {

@@ -1,4 +1,5 @@
 #include "testing/scenario/scenario_file.h"
+#include "types/ascii.h"
 
 #include <algorithm>
 #include <cctype>
@@ -15,12 +16,6 @@ struct Line {
   int number = 0;
   std::string text;
 };
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 std::string_view Trim(std::string_view s) {
   size_t b = 0;
@@ -177,7 +172,7 @@ class Parser {
     while (i < block.size()) {
       const Line& first = block[i];
       std::string_view rest;
-      std::string keyword = Lower(NextWord(first.text, &rest));
+      std::string keyword = AsciiLower(NextWord(first.text, &rest));
       auto it = Keywords().find(keyword);
       if (it == Keywords().end()) {
         if (i == 0) Fail(first.number, "unknown directive '" + keyword + "'");
@@ -251,12 +246,12 @@ class Parser {
       case DirectiveKind::kQuery:
       case DirectiveKind::kDataFrame: {
         d->name = TakeName(*d, &rest, "query name");
-        std::string mode = Lower(NextWord(rest, &rest));
+        std::string mode = AsciiLower(NextWord(rest, &rest));
         if (mode != "append" && mode != "update" && mode != "complete") {
           Fail(d->line, kw + ": output mode must be append, update or complete, got '" + mode + "'");
         }
         d->output_mode = mode;
-        std::string trigger = Lower(NextWord(rest, &rest));
+        std::string trigger = AsciiLower(NextWord(rest, &rest));
         if (trigger.empty()) {
           d->trigger = TriggerKind::kDefault;
         } else if (trigger == "once") {
@@ -423,7 +418,7 @@ int64_t ParseScenarioDuration(std::string_view text) {
   size_t i = 0;
   while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
   std::string number(s.substr(0, i));
-  std::string unit = Lower(Trim(s.substr(i)));
+  std::string unit = AsciiLower(Trim(s.substr(i)));
   if (number.empty() || std::count(number.begin(), number.end(), '.') > 1 || number == ".") {
     throw std::invalid_argument("invalid duration '" + std::string(s) + "'");
   }

@@ -20,6 +20,7 @@
 #include "testing/scenario/dataframe_interpreter.h"
 #include "testing/scenario/dataframe_script.h"
 #include "testing/scenario/value_text.h"
+#include "types/ascii.h"
 #include "types/datetime.h"
 
 namespace sluice::scenario {
@@ -33,14 +34,8 @@ class StepFailure : public std::runtime_error {
   explicit StepFailure(const std::string& message) : std::runtime_error(message) {}
 };
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
-  return Lower(haystack).find(Lower(needle)) != std::string::npos;
+  return AsciiLower(haystack).find(AsciiLower(needle)) != std::string::npos;
 }
 
 bool IsCheck(DirectiveKind k) {
@@ -108,7 +103,7 @@ bool NumbersMatch(double a, double b) {
 // Compares a progress JSON value with the expected text, by the JSON value's type.
 bool MetricMatches(const nlohmann::json* actual, const std::string& expected, std::string_view tz) {
   if (actual == nullptr || actual->is_null()) return expected == "NULL" || expected == "null";
-  if (actual->is_boolean()) return Lower(expected) == (actual->get<bool>() ? "true" : "false");
+  if (actual->is_boolean()) return AsciiLower(expected) == (actual->get<bool>() ? "true" : "false");
   if (actual->is_number_integer() || actual->is_number_unsigned()) {
     int64_t a = actual->is_number_unsigned() ? static_cast<int64_t>(actual->get<uint64_t>())
                                              : actual->get<int64_t>();

@@ -8,6 +8,7 @@
 #include <limits>
 #include <stdexcept>
 
+#include "types/ascii.h"
 #include "types/datetime.h"
 #include "types/value_format.h"
 
@@ -22,12 +23,6 @@ std::string_view Trim(std::string_view s) {
   size_t e = s.size();
   while (e > b && std::isspace(static_cast<unsigned char>(s[e - 1]))) --e;
   return s.substr(b, e - b);
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 [[noreturn]] void Bad(std::string_view text, const TypePtr& type, const std::string& why = "") {
@@ -68,7 +63,7 @@ size_t FindArrow(std::string_view entry) {
 }
 
 bool ParseDoubleText(std::string_view text, double* out) {
-  std::string s = Lower(Trim(text));
+  std::string s = AsciiLower(Trim(text));
   if (s == "nan") {
     *out = std::numeric_limits<double>::quiet_NaN();
     return true;
@@ -164,7 +159,7 @@ bool ParseDecimalText(std::string_view text, int scale, int128_t* out) {
 
 // "INTERVAL '1 02:03:04.5' DAY TO SECOND" or a duration such as "5 seconds".
 bool ParseIntervalText(std::string_view text, int64_t* out) {
-  std::string s = Lower(Trim(text));
+  std::string s = AsciiLower(Trim(text));
   if (s.rfind("interval '", 0) == 0) {
     size_t close = s.find('\'', 10);
     if (close == std::string::npos) return false;
@@ -199,7 +194,7 @@ Value ParseValue(std::string_view text, const TypePtr& type, std::string_view tz
     case TypeId::kNull:
       Bad(text, type, "only NULL");
     case TypeId::kBoolean: {
-      std::string l = Lower(Trim(t));
+      std::string l = AsciiLower(Trim(t));
       if (l == "true") return Value::Boolean(true);
       if (l == "false") return Value::Boolean(false);
       Bad(text, type, "expected true or false");
