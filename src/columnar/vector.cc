@@ -149,8 +149,13 @@ void Vector::Resize(size_t n) {
       break;
     default: break;
   }
+  // GrowFixed zero-fills the bytes it adds; only bytes that were already there need clearing.
+  size_t had = data_.size();
   GrowFixed(n);
-  if (width_ > 0 && n > old) std::memset(&data_[old * width_], 0, (n - old) * width_);
+  if (width_ > 0 && n > old) {
+    size_t clear_end = std::min(had, n * width_);
+    if (clear_end > old * width_) std::memset(&data_[old * width_], 0, clear_end - old * width_);
+  }
 }
 
 void Vector::AppendNull() {

@@ -80,10 +80,76 @@ bool TryHadoopLz4(std::string_view in, size_t size, std::string* out) {
   return op == size;
 }
 
+// One zstd context of each kind per thread, reused for every page: creating a context per call
+// allocates and initializes its workspace each time.
+struct ZstdContexts {
+  ZSTD_CCtx* cctx = nullptr;
+  ZSTD_DCtx* dctx = nullptr;
+  ~ZstdContexts() {
+    ZSTD_freeCCtx(cctx);
+    ZSTD_freeDCtx(dctx);
+  }
+};
+
+ZstdContexts& Zstd() {
+  thread_local ZstdContexts contexts;
+  return contexts;
+}
+
+ZSTD_CCtx* ZstdCompressor() {
+  ZstdContexts& z = Zstd();
+  if (z.cctx == nullptr) z.cctx = ZSTD_createCCtx();
+  if (z.cctx == nullptr) throw ParquetFormatError("cannot create a zstd compression context");
+  return z.cctx;
+}
+
+ZSTD_DCtx* ZstdDecompressor() {
+  ZstdContexts& z = Zstd();
+  if (z.dctx == nullptr) z.dctx = ZSTD_createDCtx();
+  if (z.dctx == nullptr) throw ParquetFormatError("cannot create a zstd decompression context");
+  return z.dctx;
+}
+
+// Upper bound of the compressed size of n bytes for the codecs Compress writes.
+size_t MaxCompressedLength(Codec codec, size_t n) {
+  switch (codec) {
+    case Codec::kSnappy: return snappy::MaxCompressedLength(n);
+    case Codec::kZstd: return ZSTD_compressBound(n);
+    case Codec::kLz4Raw: return static_cast<size_t>(LZ4_compressBound(static_cast<int>(n)));
+    default: return n;
+  }
+}
+
+// Compresses `in` into dst (at least MaxCompressedLength bytes); returns the compressed size.
+// REQUIRES: codec is SNAPPY, ZSTD or LZ4_RAW.
+size_t CompressRaw(Codec codec, std::string_view in, char* dst, size_t cap, int level) {
+  switch (codec) {
+    case Codec::kSnappy: {
+      size_t n = 0;
+      snappy::RawCompress(in.data(), in.size(), dst, &n);
+      return n;
+    }
+    case Codec::kZstd: {
+      size_t n = ZSTD_compressCCtx(ZstdCompressor(), dst, cap, in.data(), in.size(),
+                                   level > 0 ? level : 3);
+      if (ZSTD_isError(n)) throw ParquetFormatError(std::string("zstd: ") + ZSTD_getErrorName(n));
+      return n;
+    }
+    case Codec::kLz4Raw: {
+      int n = LZ4_compress_default(in.data(), dst, static_cast<int>(in.size()), static_cast<int>(cap));
+      if (n <= 0) throw ParquetFormatError("lz4 compression failed");
+      return static_cast<size_t>(n);
+    }
+    default:
+      throw ParquetFormatError(std::string("writing codec ") + CodecName(codec) + " is not supported");
+  }
+}
+
 }  // namespace
 
 void Decompress(Codec codec, std::string_view in, size_t size, std::string* out) {
-  out->clear();
+  // Every codec below overwrites all `size` bytes, so a reused buffer is resized, not cleared:
+  // growing zero-fills only the new part, shrinking writes nothing.
   switch (codec) {
     case Codec::kUncompressed:
       if (in.size() != size) Corrupt(codec, "page size differs from the page header");
@@ -98,11 +164,12 @@ void Decompress(Codec codec, std::string_view in, size_t size, std::string* out)
       return;
     }
     case Codec::kGzip:
+      out->clear();
       Inflate(in, size, out);
       return;
     case Codec::kZstd: {
       out->resize(size);
-      size_t n = ZSTD_decompress(out->data(), size, in.data(), in.size());
+      size_t n = ZSTD_decompressDCtx(ZstdDecompressor(), out->data(), size, in.data(), in.size());
       if (ZSTD_isError(n)) Corrupt(codec, ZSTD_getErrorName(n));
       if (n != size) Corrupt(codec, "decompressed size differs from the page header");
       return;
@@ -113,6 +180,7 @@ void Decompress(Codec codec, std::string_view in, size_t size, std::string* out)
       return;
     case Codec::kLz4:
       // Parquet's deprecated LZ4 is Hadoop-framed in practice; some writers used raw blocks.
+      out->clear();
       if (TryHadoopLz4(in, size, out)) return;
       out->resize(size);
       Lz4Raw(in, out->data(), size, codec);
@@ -144,11 +212,12 @@ void Compress(Codec codec, std::string_view in, std::string* out, int level) {
     case Codec::kUncompressed:
       out->append(in);
       return;
-    case Codec::kSnappy: {
-      out->resize(base + snappy::MaxCompressedLength(in.size()));
-      size_t n = 0;
-      snappy::RawCompress(in.data(), in.size(), out->data() + base, &n);
-      out->resize(base + n);
+    case Codec::kSnappy:
+    case Codec::kZstd:
+    case Codec::kLz4Raw: {
+      size_t cap = MaxCompressedLength(codec, in.size());
+      out->resize(base + cap);
+      out->resize(base + CompressRaw(codec, in, out->data() + base, cap, level));
       return;
     }
     case Codec::kGzip: {
@@ -165,24 +234,26 @@ void Compress(Codec codec, std::string_view in, std::string* out, int level) {
       deflateEnd(&zs);
       return;
     }
-    case Codec::kZstd: {
-      out->resize(base + ZSTD_compressBound(in.size()));
-      size_t n = ZSTD_compress(out->data() + base, out->size() - base, in.data(), in.size(),
-                               level > 0 ? level : 3);
-      out->resize(base + n);
-      return;
-    }
-    case Codec::kLz4Raw: {
-      out->resize(base + LZ4_compressBound(static_cast<int>(in.size())));
-      int n = LZ4_compress_default(in.data(), out->data() + base, static_cast<int>(in.size()),
-                                   static_cast<int>(out->size() - base));
-      out->resize(base + n);
-      return;
-    }
     default:
       throw ParquetFormatError(std::string("writing codec ") + CodecName(codec) +
                                " is not supported");
   }
+}
+
+std::string_view CompressInto(Codec codec, std::string_view in, std::vector<char>* scratch,
+                              int level) {
+  if (codec == Codec::kUncompressed) return in;
+  if (codec == Codec::kGzip) {
+    std::string tmp;
+    Compress(codec, in, &tmp, level);
+    if (scratch->size() < tmp.size()) scratch->resize(tmp.size());
+    std::memcpy(scratch->data(), tmp.data(), tmp.size());
+    return std::string_view(scratch->data(), tmp.size());
+  }
+  size_t cap = MaxCompressedLength(codec, in.size());
+  if (scratch->size() < cap) scratch->resize(cap);
+  size_t n = CompressRaw(codec, in, scratch->data(), scratch->size(), level);
+  return std::string_view(scratch->data(), n);
 }
 
 bool ParseCodecName(std::string_view name, Codec* codec) {

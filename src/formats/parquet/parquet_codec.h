@@ -1,10 +1,11 @@
 // Page compression codecs through Debian's libraries: snappy, zlib (GZIP), zstd, lz4 (LZ4_RAW and
 // Hadoop's framed LZ4), and brotli when Sluice was built with it (SLUICE_HAVE_BROTLI).
-// Thread-safe (stateless functions).
+// Thread-safe: zstd contexts are reused per thread, nothing else is kept between calls.
 #pragma once
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "formats/parquet/parquet_metadata.h"
 
@@ -16,6 +17,12 @@ void Decompress(Codec codec, std::string_view in, size_t uncompressed_size, std:
 
 /// Compresses `in` with `codec` (UNCOMPRESSED, SNAPPY, GZIP, ZSTD, LZ4_RAW); appends to *out.
 void Compress(Codec codec, std::string_view in, std::string* out, int level = 0);
+
+/// Compresses `in` with `codec` (as Compress) into *scratch and returns the compressed bytes: a
+/// prefix of *scratch, or `in` itself for UNCOMPRESSED. *scratch only grows, so a scratch buffer
+/// reused across pages is not zero-filled again; the view is valid until its next use.
+std::string_view CompressInto(Codec codec, std::string_view in, std::vector<char>* scratch,
+                              int level = 0);
 
 /// Parses a codec option value ("snappy", "zstd", "gzip", "none", "uncompressed", "lz4_raw",
 /// "lz4raw"). Returns false for unknown names.

@@ -1,6 +1,9 @@
 #include "formats/parquet/parquet_encoding.h"
 
+#include <algorithm>
+#include <array>
 #include <bit>
+#include <utility>
 #include <cstring>
 
 namespace sluice::parquet {
@@ -28,6 +31,35 @@ inline uint64_t UnpackOne(const uint8_t* data, size_t bytes, size_t index, int b
   }
   return bit_width == 64 ? v : (v & ((uint64_t{1} << bit_width) - 1));
 }
+
+// Unpacks values [index, index + n) of LSB-first packed data of `bytes` bytes at BW bits each.
+// Values whose 8-byte window lies inside the data take one unaligned load each; the rest go through
+// UnpackOne.
+template <int BW>
+void UnpackRange(const uint8_t* data, size_t bytes, size_t index, size_t n, uint32_t* out) {
+  constexpr uint64_t kMask = (uint64_t{1} << BW) - 1;
+  size_t safe_end = index;  // first index whose 8-byte window would pass the end
+  if (bytes >= 8) safe_end = std::max(index, ((bytes - 8) * 8) / BW + 1);
+  size_t stop = std::min(index + n, safe_end);
+  size_t i = index;
+  for (; i < stop; ++i) {
+    size_t bit = i * BW;
+    uint64_t word;
+    std::memcpy(&word, data + (bit >> 3), 8);
+    *out++ = static_cast<uint32_t>((word >> (bit & 7)) & kMask);
+  }
+  for (; i < index + n; ++i) *out++ = static_cast<uint32_t>(UnpackOne(data, bytes, i, BW));
+}
+
+using UnpackFn = void (*)(const uint8_t*, size_t, size_t, size_t, uint32_t*);
+
+template <int... BW>
+constexpr std::array<UnpackFn, sizeof...(BW) + 1> MakeUnpackTable(std::integer_sequence<int, BW...>) {
+  return {nullptr, &UnpackRange<BW + 1>...};
+}
+
+// kUnpack[w] unpacks w-bit values, 1 <= w <= 32.
+constexpr auto kUnpack = MakeUnpackTable(std::make_integer_sequence<int, 32>());
 
 }  // namespace
 
@@ -94,10 +126,7 @@ void RleBitPackedDecoder::Decode(uint32_t* out, size_t n) {
       std::fill(out + done, out + done + take, 0u);
       packed_index_ += take;
     } else {
-      for (size_t i = 0; i < take; ++i) {
-        out[done + i] =
-            static_cast<uint32_t>(UnpackOne(packed_, packed_bytes_, packed_index_ + i, bit_width_));
-      }
+      kUnpack[static_cast<size_t>(bit_width_)](packed_, packed_bytes_, packed_index_, take, out + done);
       packed_index_ += take;
     }
     run_left_ -= take;
@@ -203,48 +232,86 @@ void DecodeDeltaByteArray(const uint8_t* data, size_t size, size_t n, PhysicalVa
   }
 }
 
-void EncodeRleBitPacked(const uint32_t* values, size_t n, int bit_width, std::string* out) {
-  auto put_varint = [out](uint64_t v) {
-    while (v >= 0x80) {
-      out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-      v >>= 7;
+namespace {
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// Appends values[0, n) LSB-first at `bit_width` bits each, padded with zero values to a multiple
+// of 8 (one bit-packed run of n / 8 groups, rounded up), without the run header.
+template <typename T>
+void PackLiterals(const T* values, size_t n, int bit_width, std::string* out) {
+  size_t groups = (n + 7) / 8;
+  size_t nbytes = groups * static_cast<size_t>(bit_width);
+  size_t base = out->size();
+  out->resize(base + nbytes);
+  auto* dst = reinterpret_cast<uint8_t*>(out->data() + base);
+  uint64_t acc = 0;
+  int bits = 0;
+  for (size_t i = 0; i < groups * 8; ++i) {
+    uint64_t v = i < n ? static_cast<uint64_t>(values[i]) : 0;
+    acc |= v << bits;
+    bits += bit_width;
+    if (bits >= 32) {  // bits < 32 before adding at most 32 more: acc holds at most 63 bits
+      uint32_t word = static_cast<uint32_t>(acc);
+      std::memcpy(dst, &word, 4);
+      dst += 4;
+      acc >>= 32;
+      bits -= 32;
     }
-    out->push_back(static_cast<char>(v));
-  };
+  }
+  // 8 * bit_width bits per group: what remains is a whole number of bytes.
+  for (; bits > 0; bits -= 8, acc >>= 8) *dst++ = static_cast<uint8_t>(acc);
+}
+
+template <typename T>
+void EncodeRleBitPackedImpl(const T* values, size_t n, int bit_width, std::string* out) {
   int value_bytes = (bit_width + 7) / 8;
-  std::vector<uint32_t> literals;
-  auto flush_literals = [&] {
-    if (literals.empty()) return;
-    while (literals.size() % 8 != 0) literals.push_back(0);
-    size_t groups = literals.size() / 8;
-    put_varint((groups << 1) | 1);
-    size_t nbytes = groups * bit_width;
-    size_t base = out->size();
-    out->resize(base + nbytes, '\0');
-    auto* dst = reinterpret_cast<uint8_t*>(out->data() + base);
-    size_t bit = 0;
-    for (uint32_t v : literals) {
-      for (int b = 0; b < bit_width; ++b, ++bit) {
-        if ((v >> b) & 1) dst[bit >> 3] |= static_cast<uint8_t>(1u << (bit & 7));
-      }
-    }
-    literals.clear();
+  // Literal values are always a contiguous stretch of the input: [lit_begin, i).
+  size_t lit_begin = 0;
+  auto flush_literals = [&](size_t lit_end) {
+    size_t count = lit_end - lit_begin;
+    if (count == 0) return;
+    PutVarint((((count + 7) / 8) << 1) | 1, out);
+    PackLiterals(values + lit_begin, count, bit_width, out);
   };
   size_t i = 0;
   while (i < n) {
+    T first = values[i];
     size_t r = 1;
-    while (i + r < n && values[i + r] == values[i]) ++r;
-    if (r >= 8 && literals.size() % 8 == 0) {
-      flush_literals();
-      put_varint(static_cast<uint64_t>(r) << 1);
-      for (int b = 0; b < value_bytes; ++b) out->push_back(static_cast<char>(values[i] >> (8 * b)));
+    while (i + r < n && values[i + r] == first) ++r;
+    if (r >= 8 && (i - lit_begin) % 8 == 0) {
+      flush_literals(i);
+      PutVarint(static_cast<uint64_t>(r) << 1, out);
+      for (int b = 0; b < value_bytes; ++b) {
+        out->push_back(static_cast<char>(static_cast<uint32_t>(first) >> (8 * b)));
+      }
       i += r;
+      lit_begin = i;
+    } else if (r >= 8) {
+      // Complete the literal group of 8 with values of this run, then retry the run.
+      size_t take = 8 - (i - lit_begin) % 8;
+      i += take;
     } else {
-      literals.push_back(values[i]);
-      ++i;
+      i += r;
     }
   }
-  flush_literals();
+  flush_literals(n);
+}
+
+}  // namespace
+
+void EncodeRleBitPacked(const uint32_t* values, size_t n, int bit_width, std::string* out) {
+  EncodeRleBitPackedImpl(values, n, bit_width, out);
+}
+
+void EncodeRleBitPacked(const uint8_t* values, size_t n, int bit_width, std::string* out) {
+  EncodeRleBitPackedImpl(values, n, bit_width, out);
 }
 
 }  // namespace sluice::parquet

@@ -70,8 +70,12 @@ void DecodeDeltaByteArray(const uint8_t* data, size_t size, size_t n, PhysicalVa
 /// Reads a ULEB128 varint at *p (advancing it); throws at the end of the data.
 uint64_t ReadUleb(const uint8_t** p, const uint8_t* end);
 
-/// Appends values as the RLE / bit-packed hybrid (without a length prefix).
+/// Appends values as the RLE / bit-packed hybrid (without a length prefix). Runs of at least 8
+/// equal values that start on a literal-group boundary become RLE runs; everything else is
+/// bit-packed. REQUIRES: every value fits in bit_width bits, bit_width <= 32.
 void EncodeRleBitPacked(const uint32_t* values, size_t n, int bit_width, std::string* out);
+/// The same for byte-sized values (definition / repetition levels).
+void EncodeRleBitPacked(const uint8_t* values, size_t n, int bit_width, std::string* out);
 
 /// Number of bits needed for values up to max_value.
 int BitWidth(uint64_t max_value);

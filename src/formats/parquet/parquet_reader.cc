@@ -1,6 +1,10 @@
 #include "formats/parquet/parquet_reader.h"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <algorithm>
 #include <cmath>
@@ -18,6 +22,7 @@ namespace {
 
 constexpr char kMagic[] = "PAR1";
 constexpr int64_t kMaxPageValues = int64_t{1} << 28;
+constexpr size_t kDictPadding = 16;  // bytes after a BYTE_ARRAY dictionary's last value
 
 [[noreturn]] void Corrupt(const std::string& what) { throw ParquetFormatError(what); }
 
@@ -72,14 +77,31 @@ size_t DecodePlain(const uint8_t* data, size_t size, size_t n, PhysicalType t, P
   return n * w;
 }
 
-// Gathers dictionary entries `idx[0..n)` into out.
-void Gather(const PhysicalValues& dict, const uint32_t* idx, size_t n, PhysicalValues* out) {
-  for (size_t i = 0; i < n; ++i) {
-    if (idx[i] >= dict.count) {
-      Corrupt(fmt::format("dictionary index {} is out of range (dictionary has {} entries)", idx[i],
-                          dict.count));
+// Decodes the n dictionary indexes of a dictionary-encoded page (bit width byte + RLE / bit-packed
+// hybrid) into *idx (resized to n) and checks each against the dictionary's size.
+void DecodeDictIndexes(const uint8_t* data, size_t size, size_t n, size_t dict_count,
+                       std::vector<uint32_t>* idx) {
+  if (size < 1) Corrupt("dictionary-encoded page is empty");
+  int bw = data[0];
+  if (bw > 32) Corrupt(fmt::format("dictionary index bit width {} exceeds 32", bw));
+  idx->resize(n);
+  uint32_t* p = idx->data();
+  RleBitPackedDecoder dec(data + 1, size - 1, bw);
+  dec.Decode(p, n);
+  uint32_t max_index = 0;
+  for (size_t i = 0; i < n; ++i) max_index = std::max(max_index, p[i]);
+  if (n > 0 && max_index >= dict_count) {
+    for (size_t i = 0; i < n; ++i) {
+      if (p[i] >= dict_count) {
+        Corrupt(fmt::format("dictionary index {} is out of range (dictionary has {} entries)", p[i],
+                            dict_count));
+      }
     }
   }
+}
+
+// Gathers dictionary entries `idx[0..n)` (checked by DecodeDictIndexes) into out.
+void Gather(const PhysicalValues& dict, const uint32_t* idx, size_t n, PhysicalValues* out) {
   if (dict.width == 0) {
     for (size_t i = 0; i < n; ++i) {
       int64_t b = dict.offsets[idx[i]], e = dict.offsets[idx[i] + 1];
@@ -111,12 +133,8 @@ void DecodeValues(Encoding enc, const uint8_t* data, size_t size, size_t n, Phys
     case Encoding::kRleDictionary: {
       if (dict == nullptr) Corrupt("a dictionary-encoded page has no dictionary page before it");
       if (n == 0) return;
-      if (size < 1) Corrupt("dictionary-encoded page is empty");
-      int bw = data[0];
-      if (bw > 32) Corrupt(fmt::format("dictionary index bit width {} exceeds 32", bw));
-      std::vector<uint32_t> idx(n);
-      RleBitPackedDecoder dec(data + 1, size - 1, bw);
-      dec.Decode(idx.data(), n);
+      std::vector<uint32_t> idx;
+      DecodeDictIndexes(data, size, n, dict->count, &idx);
       Gather(*dict, idx.data(), n, out);
       return;
     }
@@ -187,7 +205,7 @@ void DecodeValues(Encoding enc, const uint8_t* data, size_t size, size_t n, Phys
 
 // Decodes n levels; v1 RLE levels carry a 4-byte length prefix (with_length). Returns bytes used.
 size_t DecodeLevels(Encoding enc, const uint8_t* data, size_t size, size_t n, int max_level,
-                    bool with_length, std::vector<uint8_t>* out) {
+                    bool with_length, std::vector<uint8_t>* out, std::vector<uint32_t>* tmp) {
   int bw = BitWidth(static_cast<uint64_t>(max_level));
   size_t base = out->size();
   out->resize(base + n);
@@ -202,14 +220,21 @@ size_t DecodeLevels(Encoding enc, const uint8_t* data, size_t size, size_t n, in
       if (len > size - 4) Corrupt("level data length exceeds the page");
       p += 4;
     }
-    std::vector<uint32_t> v(n);
+    tmp->resize(n);
+    const uint32_t* v = tmp->data();
     RleBitPackedDecoder dec(p, len, bw);
-    dec.Decode(v.data(), n);
+    dec.Decode(tmp->data(), n);
+    uint32_t max_seen = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (v[i] > static_cast<uint32_t>(max_level)) {
-        Corrupt(fmt::format("level {} exceeds the maximum {}", v[i], max_level));
-      }
+      max_seen = std::max(max_seen, v[i]);
       dst[i] = static_cast<uint8_t>(v[i]);
+    }
+    if (max_seen > static_cast<uint32_t>(max_level)) {
+      for (size_t i = 0; i < n; ++i) {
+        if (v[i] > static_cast<uint32_t>(max_level)) {
+          Corrupt(fmt::format("level {} exceeds the maximum {}", v[i], max_level));
+        }
+      }
     }
     used = len + (with_length ? 4 : 0);
   } else if (enc == Encoding::kBitPacked) {
@@ -380,39 +405,216 @@ VectorPtr ToVector(PhysicalValues& pv, const PlanNode& leaf) {
   return v;
 }
 
+// Whether a top-level flat leaf with this conversion and physical width decodes straight into its
+// output vector: the vector's layout is the physical one (fixed width) or offsets + bytes.
+bool IsDirect(const PlanNode& leaf, int width) {
+  switch (leaf.conversion) {
+    case LeafConversion::kBoolean: return width == 1;
+    case LeafConversion::kInt32:
+    case LeafConversion::kDate:
+    case LeafConversion::kFloat: return width == 4;
+    case LeafConversion::kInt64:
+    case LeafConversion::kTimestampMicros:
+    case LeafConversion::kDouble: return width == 8;
+    case LeafConversion::kString:
+    case LeafConversion::kBinary: return width == 0;
+    default: return false;
+  }
+}
+
+// A new vector of `type` with n rows (zero / empty, valid).
+VectorPtr NewOutputVector(const TypePtr& type, size_t n) {
+  auto v = std::make_shared<Vector>(type);
+  v->Reserve(n);
+  v->Resize(n);
+  return v;
+}
+
+// Reusable buffers of one column chunk's direct decoding.
+struct DirectScratch {
+  PhysicalValues values;       // a page's dense values, for the less common encodings / nulls
+  std::vector<uint32_t> idx;   // a page's dictionary indexes
+};
+
+// Decodes one data page of a direct leaf (see IsDirect) into rows [row, row + n_levels) of v,
+// which already holds at least that many rows. `def` holds the page's definition levels (nullptr
+// when the column is required); non_null of them equal max_def. Null rows stay zero / empty and
+// are marked null.
+void DecodePageDirect(Encoding enc, const uint8_t* data, size_t size, size_t n_levels,
+                      size_t non_null, const uint8_t* def, int max_def, PhysicalType t,
+                      const PhysicalValues* dict, size_t row, Vector* v, DirectScratch* scratch) {
+  const bool all = non_null == n_levels;
+  const bool dict_enc = enc == Encoding::kPlainDictionary || enc == Encoding::kRleDictionary;
+  const size_t w = static_cast<size_t>(scratch->values.width);
+  if (all && dict_enc && dict != nullptr && n_levels > 0) {
+    DecodeDictIndexes(data, size, n_levels, dict->count, &scratch->idx);
+    const uint32_t* idx = scratch->idx.data();
+    if (w == 8) {
+      auto* dst = v->data<uint64_t>() + row;
+      const auto* src = reinterpret_cast<const uint64_t*>(dict->fixed.data());
+      for (size_t i = 0; i < n_levels; ++i) std::memcpy(dst + i, src + idx[i], 8);
+    } else if (w == 4) {
+      auto* dst = v->data<uint32_t>() + row;
+      const auto* src = reinterpret_cast<const uint32_t*>(dict->fixed.data());
+      for (size_t i = 0; i < n_levels; ++i) std::memcpy(dst + i, src + idx[i], 4);
+    } else if (w == 0) {
+      // Sized once per page; short values are copied 16 bytes at a time (the dictionary's chars
+      // carry kDictPadding readable bytes past the end, the destination 16 spare bytes).
+      int64_t* off = v->mutable_offsets().data() + row;
+      std::vector<char>& chars = v->mutable_chars();
+      const char* dchars = dict->chars.data();
+      const int64_t* doff = dict->offsets.data();
+      size_t total = 0;
+      for (size_t i = 0; i < n_levels; ++i) total += static_cast<size_t>(doff[idx[i] + 1] - doff[idx[i]]);
+      size_t pos = chars.size();
+      chars.resize(pos + total + 16);
+      char* dst = chars.data();
+      for (size_t i = 0; i < n_levels; ++i) {
+        const char* src = dchars + doff[idx[i]];
+        size_t len = static_cast<size_t>(doff[idx[i] + 1] - doff[idx[i]]);
+        if (len <= 16) {
+          std::memcpy(dst + pos, src, 16);
+        } else {
+          std::memcpy(dst + pos, src, len);
+        }
+        pos += len;
+        off[i + 1] = static_cast<int64_t>(pos);
+      }
+      chars.resize(pos);
+    } else {
+      uint8_t* dst = v->data<uint8_t>() + row * w;
+      for (size_t i = 0; i < n_levels; ++i) std::memcpy(dst + i * w, dict->fixed.data() + idx[i] * w, w);
+    }
+    return;
+  }
+  if (all && enc == Encoding::kPlain && t != PhysicalType::kBoolean) {
+    if (w > 0) {
+      if (n_levels > size / w) Corrupt(fmt::format("PLAIN page holds fewer than {} values", n_levels));
+      std::memcpy(v->data<uint8_t>() + row * w, data, n_levels * w);
+      return;
+    }
+    // Two passes: check the lengths and size the bytes once, then copy.
+    size_t pos = 0, total = 0;
+    for (size_t i = 0; i < n_levels; ++i) {
+      if (size - pos < 4) Corrupt("PLAIN byte array length is truncated");
+      uint32_t len = Load32(data + pos);
+      pos += 4;
+      if (len > size - pos) Corrupt(fmt::format("PLAIN byte array of {} bytes exceeds the page", len));
+      pos += len;
+      total += len;
+    }
+    int64_t* off = v->mutable_offsets().data() + row;
+    std::vector<char>& chars = v->mutable_chars();
+    size_t out = chars.size();
+    chars.resize(out + total);
+    char* dst = chars.data();
+    pos = 0;
+    for (size_t i = 0; i < n_levels; ++i) {
+      uint32_t len = Load32(data + pos);
+      std::memcpy(dst + out, data + pos + 4, len);
+      pos += 4 + len;
+      out += len;
+      off[i + 1] = static_cast<int64_t>(out);
+    }
+    return;
+  }
+  // Everything else: decode the page's dense values, then place them.
+  PhysicalValues& dense = scratch->values;
+  dense.Clear();
+  DecodeValues(enc, data, size, non_null, t, dict, &dense);
+  if (dense.count != non_null) Corrupt("level and value counts disagree");
+  if (w > 0) {
+    uint8_t* dst = v->data<uint8_t>() + row * w;
+    const uint8_t* src = dense.fixed.data();
+    if (all) {
+      if (n_levels) std::memcpy(dst, src, n_levels * w);
+      return;
+    }
+    for (size_t i = 0, j = 0; i < n_levels; ++i) {
+      if (def[i] == max_def) {
+        std::memcpy(dst + i * w, src + (j++) * w, w);
+      } else {
+        v->SetNull(row + i);
+      }
+    }
+    return;
+  }
+  int64_t* off = v->mutable_offsets().data() + row;
+  std::vector<char>& chars = v->mutable_chars();
+  for (size_t i = 0, j = 0; i < n_levels; ++i) {
+    if (all || def[i] == max_def) {
+      chars.insert(chars.end(), dense.chars.data() + dense.offsets[j],
+                   dense.chars.data() + dense.offsets[j + 1]);
+      ++j;
+    } else {
+      v->SetNull(row + i);
+    }
+    off[i + 1] = static_cast<int64_t>(chars.size());
+  }
+}
+
 }  // namespace
 
 struct ParquetReader::ColumnData {
   std::vector<uint8_t> def, rep;
   size_t num_levels = 0;
   int max_def = 0, max_rep = 0;
-  VectorPtr values;  // dense: one entry per level at max_def
+  VectorPtr values;       // dense: one entry per level at max_def (unless `complete`)
+  bool complete = false;  // values has one row per level, nulls marked: Assemble returns it as is
 };
 
-ParquetReader::~ParquetReader() = default;
+ParquetReader::~ParquetReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
 
 void ParquetReader::Fail(const std::string& what) const {
   throw IoError(fmt::format("Cannot read Parquet file {}: {}", input_->source_name(), what));
 }
 
+const uint8_t* ParquetReader::ReadRange(int64_t offset, size_t n, std::string* buf) const {
+  if (fd_ < 0) return reinterpret_cast<const uint8_t*>(input_->data()) + offset;
+  if (buf->size() < n) buf->resize(n);
+  size_t done = 0;
+  while (done < n) {
+    ssize_t got = ::pread(fd_, buf->data() + done, n - done, static_cast<off_t>(offset) + static_cast<off_t>(done));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) Fail(fmt::format("read error: {}", std::strerror(errno)));
+    if (got == 0) Fail("the file is shorter than when it was opened");
+    done += static_cast<size_t>(got);
+  }
+  return reinterpret_cast<const uint8_t*>(buf->data());
+}
+
 ParquetReader::ParquetReader(InputBufferPtr input) : input_(std::move(input)) {
-  const auto* data = reinterpret_cast<const uint8_t*>(input_->data());
-  size_t size = input_->size();
+  // A file not loaded yet is read with pread: the footer now, one column chunk at a time later.
+  if (input_->IsUnloadedFile()) {
+    fd_ = input_->OpenStream();
+    struct stat st {};
+    if (::fstat(fd_, &st) != 0) Fail(fmt::format("cannot stat: {}", std::strerror(errno)));
+    file_size_ = static_cast<int64_t>(st.st_size);
+  } else {
+    file_size_ = static_cast<int64_t>(input_->size());
+  }
+  size_t size = static_cast<size_t>(file_size_);
   if (size < 12) Fail(fmt::format("file is too small ({} bytes) to be a Parquet file", size));
-  if (std::memcmp(data, kMagic, 4) != 0) Fail("missing the PAR1 magic bytes at the start");
-  if (std::memcmp(data + size - 4, kMagic, 4) != 0) {
-    if (std::memcmp(data + size - 4, "PARE", 4) == 0) {
+  std::string head_buf, tail_buf, footer_buf;
+  const uint8_t* head = ReadRange(0, 4, &head_buf);
+  if (std::memcmp(head, kMagic, 4) != 0) Fail("missing the PAR1 magic bytes at the start");
+  const uint8_t* tail = ReadRange(file_size_ - 8, 8, &tail_buf);
+  if (std::memcmp(tail + 4, kMagic, 4) != 0) {
+    if (std::memcmp(tail + 4, "PARE", 4) == 0) {
       Fail("the file is encrypted (PARE footer); encrypted Parquet is not supported");
     }
     Fail("missing the PAR1 magic bytes at the end (truncated file?)");
   }
-  uint32_t footer_len = Load32(data + size - 8);
+  uint32_t footer_len = Load32(tail);
   footer_length_ = footer_len;
   if (footer_len > size - 12) {
     Fail(fmt::format("footer length {} exceeds the file size {}", footer_len, size));
   }
   try {
-    metadata_ = ReadFileMetaData(data + size - 8 - footer_len, footer_len);
+    const uint8_t* footer = ReadRange(file_size_ - 8 - footer_len, footer_len, &footer_buf);
+    metadata_ = ReadFileMetaData(footer, footer_len);
     if (metadata_.encrypted) Fail("the file is encrypted; encrypted Parquet is not supported");
     file_schema_ = ConvertFileSchema(metadata_);
   } catch (const ParquetFormatError& e) {
@@ -508,7 +710,7 @@ void ParquetReader::SetReadSchema(TypePtr schema) {
   read_schema_ = std::move(schema);
 }
 
-void ParquetReader::ReadColumnChunk(int rg_index, int column, ColumnData* out) {
+void ParquetReader::ReadColumnChunk(int rg_index, int column, bool top_level, ColumnData* out) {
   const RowGroup& rg = metadata_.row_groups[static_cast<size_t>(rg_index)];
   const ColumnChunk& cc = rg.columns[static_cast<size_t>(column)];
   const SchemaElement& se = *file_schema_.leaves[static_cast<size_t>(column)];
@@ -520,8 +722,7 @@ void ParquetReader::ReadColumnChunk(int rg_index, int column, ColumnData* out) {
   out->max_def = file_schema_.leaf_max_def[static_cast<size_t>(column)];
   out->max_rep = file_schema_.leaf_max_rep[static_cast<size_t>(column)];
 
-  const auto* file = reinterpret_cast<const uint8_t*>(input_->data());
-  int64_t file_size = static_cast<int64_t>(input_->size());
+  int64_t file_size = file_size_;
   int64_t start = md.data_page_offset;
   if (md.dictionary_page_offset && *md.dictionary_page_offset > 0 &&
       *md.dictionary_page_offset < start) {
@@ -536,6 +737,30 @@ void ParquetReader::ReadColumnChunk(int rg_index, int column, ColumnData* out) {
   }
   int width = PhysicalWidth(md.type, se.type_length);
   if (md.type == PhysicalType::kFixedLenByteArray && width <= 0) Corrupt("invalid fixed length");
+  const PlanNode* leaf = nullptr;
+  // Find the plan leaf for `column` (for its type and conversion).
+  std::vector<const PlanNode*> stack;
+  for (const PlanNode& f : file_schema_.fields) stack.push_back(&f);
+  while (!stack.empty() && leaf == nullptr) {
+    const PlanNode* p = stack.back();
+    stack.pop_back();
+    if (p->kind == PlanNode::kLeaf && p->column == column) leaf = p;
+    for (const PlanNode& c : p->children) stack.push_back(&c);
+  }
+  // A top-level flat column whose vector layout is the physical one decodes page by page straight
+  // into its output vector (sized once for the row group); everything else collects the chunk's
+  // dense values and levels first and is converted and assembled afterwards.
+  const bool direct = top_level && out->max_rep == 0 && out->max_def <= 1 && IsDirect(*leaf, width);
+  VectorPtr direct_out;
+  DirectScratch scratch;
+  scratch.values.width = width;
+  if (direct) {
+    // Sized from the chunk's bytes, not from the (untrusted) row count alone; grown as pages need.
+    direct_out = NewOutputVector(leaf->type,
+                                 static_cast<size_t>(std::min<int64_t>(
+                                     rg.num_rows, std::max<int64_t>(int64_t{1} << 16, len * 64))));
+  }
+  std::vector<uint32_t> level_tmp;
   PhysicalValues values;
   values.width = width;
   PhysicalValues dict;
@@ -543,18 +768,46 @@ void ParquetReader::ReadColumnChunk(int rg_index, int column, ColumnData* out) {
   bool has_dict = false;
   std::string page_buf;
   int64_t pos = start, end = start + len;
+  // The bytes [buf_begin, buf_end) are at `base`: the whole data section for a loaded input, else
+  // a window of about a page read into chunk_buf_ just before it is decoded (so that the codec reads
+  // it from cache, not memory), re-read further should a page run past it.
+  constexpr int64_t kSlack = 64 << 10;
+  constexpr int64_t kWindow = 1 << 20;
+  const uint8_t* base = nullptr;
+  int64_t buf_begin = 0, buf_end = 0;
+  auto load = [&](int64_t from, int64_t to) {
+    base = ReadRange(from, static_cast<size_t>(to - from), &chunk_buf_);
+    buf_begin = from;
+    buf_end = to;
+  };
+  // A window from `from` holding at least `need` bytes (within the chunk's data limit).
+  auto window_end = [&](int64_t from, int64_t need) {
+    return std::min(limit, std::max(from + need, std::min(end, from + kWindow)) + kSlack);
+  };
+  load(start, fd_ < 0 ? limit : window_end(start, 0));
   int64_t rows = 0;  // level entries with rep == 0
   int64_t values_left = md.num_values;
   while (pos < end) {
     if (out->max_rep == 0 && rows >= rg.num_rows) break;
     size_t header_size = 0;
-    PageHeader h = ReadPageHeader(file + pos, static_cast<size_t>(limit - pos), &header_size);
+    if (pos >= buf_end) load(pos, window_end(pos, 0));
+    PageHeader h;
+    while (true) {
+      try {
+        h = ReadPageHeader(base + (pos - buf_begin), static_cast<size_t>(buf_end - pos), &header_size);
+        break;
+      } catch (const ParquetFormatError&) {
+        if (buf_end >= limit) throw;  // the header is malformed, not cut off by the buffer
+        load(pos, std::min(limit, pos + 2 * (buf_end - pos) + kSlack));
+      }
+    }
     pos += static_cast<int64_t>(header_size);
     if (h.compressed_page_size < 0 || h.compressed_page_size > limit - pos) {
       Corrupt(fmt::format("page of {} bytes exceeds the column chunk", h.compressed_page_size));
     }
     if (h.uncompressed_page_size < 0) Corrupt("negative uncompressed page size");
-    const uint8_t* page = file + pos;
+    if (pos + h.compressed_page_size > buf_end) load(pos, window_end(pos, h.compressed_page_size));
+    const uint8_t* page = base + (pos - buf_begin);
     size_t page_size = static_cast<size_t>(h.compressed_page_size);
     pos += h.compressed_page_size;
     auto decompress = [&](const uint8_t* p, size_t n, size_t raw) -> std::string_view {
@@ -574,6 +827,8 @@ void ParquetReader::ReadColumnChunk(int rg_index, int column, ColumnData* out) {
       if (md.type == PhysicalType::kBoolean) Corrupt("BOOLEAN columns cannot be dictionary-encoded");
       DecodePlain(reinterpret_cast<const uint8_t*>(body.data()), body.size(), static_cast<size_t>(nv),
                   md.type, &dict);
+      // Zero padding past the last value (no offset points into it), for 16-byte copies.
+      dict.chars.resize(dict.chars.size() + kDictPadding);
       has_dict = true;
       continue;
     }
@@ -623,20 +878,23 @@ void ParquetReader::ReadColumnChunk(int rg_index, int column, ColumnData* out) {
       size_t used = 0;
       if (out->max_rep > 0) {
         used += DecodeLevels(h.data_page->repetition_level_encoding, b, bsize, n, out->max_rep, true,
-                             &out->rep);
+                             &out->rep, &level_tmp);
       }
       if (out->max_def > 0) {
         used += DecodeLevels(h.data_page->definition_level_encoding, b + used, bsize - used, n,
-                             out->max_def, true, &out->def);
+                             out->max_def, true, &out->def, &level_tmp);
       }
       b += used;
       bsize -= used;
     } else {
       const DataPageHeaderV2& v2 = *h.data_page_v2;
       size_t rl = static_cast<size_t>(v2.repetition_levels_byte_length);
-      if (out->max_rep > 0) DecodeLevels(Encoding::kRle, levels, rl, n, out->max_rep, false, &out->rep);
+      if (out->max_rep > 0) {
+        DecodeLevels(Encoding::kRle, levels, rl, n, out->max_rep, false, &out->rep, &level_tmp);
+      }
       if (out->max_def > 0) {
-        DecodeLevels(Encoding::kRle, levels + rl, levels_size - rl, n, out->max_def, false, &out->def);
+        DecodeLevels(Encoding::kRle, levels + rl, levels_size - rl, n, out->max_def, false, &out->def,
+                     &level_tmp);
       }
     }
     size_t non_null = n;
@@ -652,22 +910,29 @@ void ParquetReader::ReadColumnChunk(int rg_index, int column, ColumnData* out) {
     } else {
       rows += nv;
     }
-    DecodeValues(enc, b, bsize, non_null, md.type, has_dict ? &dict : nullptr, &values);
+    if (direct) {
+      if (direct_out->size() < static_cast<size_t>(rows)) {
+        direct_out->Resize(static_cast<size_t>(std::min<int64_t>(
+            rg.num_rows, std::max<int64_t>(rows, static_cast<int64_t>(direct_out->size()) * 2))));
+      }
+      // rows - nv is where this page starts (max_rep == 0: one row per level).
+      DecodePageDirect(enc, b, bsize, n, non_null, out->max_def > 0 ? out->def.data() + level_pos : nullptr,
+                       out->max_def, md.type, has_dict ? &dict : nullptr,
+                       static_cast<size_t>(rows - nv), direct_out.get(), &scratch);
+      out->def.clear();  // the page's levels are applied; keep memory to one page
+    } else {
+      DecodeValues(enc, b, bsize, non_null, md.type, has_dict ? &dict : nullptr, &values);
+    }
     out->num_levels += n;
   }
   if (rows != rg.num_rows) {
     Corrupt(fmt::format("the column chunk holds {} rows but the row group has {}", rows,
                         rg.num_rows));
   }
-  const PlanNode* leaf = nullptr;
-  // Find the plan leaf for `column` (for its type and conversion).
-  std::vector<const PlanNode*> stack;
-  for (const PlanNode& f : file_schema_.fields) stack.push_back(&f);
-  while (!stack.empty() && leaf == nullptr) {
-    const PlanNode* p = stack.back();
-    stack.pop_back();
-    if (p->kind == PlanNode::kLeaf && p->column == column) leaf = p;
-    for (const PlanNode& c : p->children) stack.push_back(&c);
+  if (direct) {
+    out->values = std::move(direct_out);
+    out->complete = true;
+    return;
   }
   out->values = ToVector(values, *leaf);
 }
@@ -679,7 +944,7 @@ VectorPtr ParquetReader::Assemble(const PlanNode& node, int slot_rep, int slot_d
   auto is_slot = [&](size_t i) { return rep_at(i) <= slot_rep && def_at(i) >= slot_def; };
   switch (node.kind) {
     case PlanNode::kLeaf: {
-      if (c.max_def == 0 && c.max_rep == 0) return c.values;
+      if (c.complete || (c.max_def == 0 && c.max_rep == 0)) return c.values;
       SelectionVector sel;
       std::vector<uint32_t> nulls;
       sel.reserve(c.num_levels);
@@ -766,7 +1031,7 @@ VectorPtr ParquetReader::ReadField(int rg, const PlanNode& node) {
     if (p->kind == PlanNode::kLeaf) {
       auto data = std::make_unique<ColumnData>();
       try {
-        ReadColumnChunk(rg, p->column, data.get());
+        ReadColumnChunk(rg, p->column, p == &node, data.get());
       } catch (const ParquetFormatError& e) {
         Fail(fmt::format("column '{}' in row group {}: {}",
                          file_schema_.leaf_paths[static_cast<size_t>(p->column)], rg, e.what()));

@@ -10,6 +10,11 @@
 // file read as NULL. Row-group skipping: SetFilters takes conjunctive simple predicates (column,
 // comparison, literal) and row groups whose min/max statistics prove no row can match are skipped.
 //
+// I/O: an input made by InputBuffer::FromFile that is not loaded yet is never loaded whole: the
+// footer and then windows of about a page (1 MiB, or the page when larger) are read with pread into
+// one reused buffer, so memory holds about a page of the file (plus the decoded batches), not the
+// file; the reader keeps the file open until it is destroyed. Other inputs are read in place.
+//
 // Errors: malformed input throws IoError "Cannot read Parquet file <name>: <what>" naming the
 // column and row group where known; reads never go past the input buffer. Thread-compatible.
 #pragma once
@@ -42,6 +47,8 @@ class ParquetReader {
     return std::make_unique<ParquetReader>(InputBuffer::FromFile(path));
   }
   ~ParquetReader();
+  ParquetReader(const ParquetReader&) = delete;
+  ParquetReader& operator=(const ParquetReader&) = delete;
 
   /// The file's schema as Sluice types.
   const TypePtr& file_schema() const;
@@ -70,8 +77,13 @@ class ParquetReader {
   struct ColumnData;
   [[noreturn]] void Fail(const std::string& what) const;
   VectorPtr ReadField(int rg, const parquet::PlanNode& node);
-  void ReadColumnChunk(int rg, int column, ColumnData* out);
+  /// Decodes column chunk `column` of row group `rg`; `top_level` when the leaf is a top-level
+  /// field (then flat columns may be decoded straight into their output vector).
+  void ReadColumnChunk(int rg, int column, bool top_level, ColumnData* out);
   VectorPtr Assemble(const parquet::PlanNode& node, int slot_rep, int slot_def);
+  /// Bytes [offset, offset + n) of the file: in place for a loaded input, else read into *buf.
+  /// REQUIRES: the range lies inside the file.
+  const uint8_t* ReadRange(int64_t offset, size_t n, std::string* buf) const;
 
   InputBufferPtr input_;
   parquet::FileMetaData metadata_;
@@ -81,6 +93,9 @@ class ParquetReader {
   std::vector<ParquetPredicate> filters_;
   std::vector<std::unique_ptr<ColumnData>> columns_;  // of the row group being read
   int64_t footer_length_ = 0;
+  int64_t file_size_ = 0;
+  int fd_ = -1;             // pread source (an unloaded file input), else -1
+  std::string chunk_buf_;   // the window of the file being decoded (pread inputs), reused
 };
 
 }  // namespace sluice

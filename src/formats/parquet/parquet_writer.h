@@ -5,7 +5,8 @@
 // column chunk, nested STRUCT / ARRAY (3-level LIST) / MAP, and footer key-value metadata with
 // Spark's schema JSON (`org.apache.spark.sql.parquet.row.metadata`) so Spark reads the exact types.
 //
-// The file is built in memory and returned by Finish(). Thread-compatible.
+// The file is built in memory (one buffer per row group, joined once) and returned by Finish().
+// Thread-compatible.
 #pragma once
 
 #include <cstdint>
@@ -57,7 +58,12 @@ class ParquetWriter {
   std::vector<RecordBatchPtr> pending_;
   int64_t pending_bytes_ = 0;
   int64_t rows_ = 0;
-  std::string out_;
+  /// File offset of the next byte written.
+  int64_t Offset() const { return flushed_ + static_cast<int64_t>(out_.size()); }
+
+  std::vector<std::string> parts_;  // finished row groups (the first starts with the magic)
+  int64_t flushed_ = 0;             // bytes in parts_
+  std::string out_;                 // the bytes after parts_
   parquet::FileMetaData metadata_;
 };
 

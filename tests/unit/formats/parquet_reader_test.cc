@@ -80,5 +80,51 @@ TEST(ParquetEncoding, RleBitPackedRoundTrip) {
   }
 }
 
+// Byte-sized input (levels), runs starting inside a literal group, long runs and every bit width.
+TEST(ParquetEncoding, RleBitPackedLevelsAndRunsInsideLiteralGroups) {
+  for (int bw : {0, 1, 2, 5, 8}) {
+    uint8_t max = bw == 8 ? 255 : static_cast<uint8_t>((1u << bw) - 1);
+    std::vector<uint8_t> v;
+    for (int rep = 0; rep < 40; ++rep) {
+      for (int k = 0; k < rep % 11; ++k) v.push_back(static_cast<uint8_t>((rep * 7 + k) & max));
+      v.insert(v.end(), static_cast<size_t>(rep * 3 % 29 + 1), static_cast<uint8_t>(rep & max));
+    }
+    v.insert(v.end(), 100000, max);
+    std::string enc;
+    parquet::EncodeRleBitPacked(v.data(), v.size(), bw, &enc);
+    std::vector<uint32_t> wide(v.begin(), v.end());
+    std::string enc32;
+    parquet::EncodeRleBitPacked(wide.data(), wide.size(), bw, &enc32);
+    EXPECT_EQ(enc, enc32) << bw;
+    std::vector<uint32_t> out(v.size());
+    parquet::RleBitPackedDecoder dec(reinterpret_cast<const uint8_t*>(enc.data()), enc.size(), bw);
+    dec.Decode(out.data(), out.size());
+    EXPECT_EQ(out, wide) << bw;
+  }
+}
+
+// Bit-packed runs of every width, decoded in pieces that start and end inside 8-value groups.
+TEST(ParquetEncoding, BitUnpackingEveryWidthInPieces) {
+  for (int bw = 1; bw <= 32; ++bw) {
+    std::vector<uint32_t> v;
+    uint32_t x = 12345;
+    for (int i = 0; i < 1003; ++i) {
+      x = x * 1103515245u + 12345u;
+      v.push_back(bw == 32 ? x : x & ((1u << bw) - 1));
+    }
+    std::string enc;
+    parquet::EncodeRleBitPacked(v.data(), v.size(), bw, &enc);
+    parquet::RleBitPackedDecoder dec(reinterpret_cast<const uint8_t*>(enc.data()), enc.size(), bw);
+    std::vector<uint32_t> out(v.size());
+    size_t done = 0;
+    for (size_t piece = 1; done < v.size(); piece = piece * 3 % 17 + 1) {
+      size_t n = std::min(piece, v.size() - done);
+      dec.Decode(out.data() + done, n);
+      done += n;
+    }
+    EXPECT_EQ(out, v) << bw;
+  }
+}
+
 }  // namespace
 }  // namespace sluice

@@ -3,8 +3,11 @@
 // row-group skipping, and corrupt / truncated input (random byte flips and truncations of valid
 // files must fail with IoError, never crash or read out of bounds).
 #include <gtest/gtest.h>
+#include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <random>
 
 #include "formats/parquet/parquet_reader.h"
@@ -227,6 +230,204 @@ TEST(ParquetRoundTrip, DictionaryFallbackAndLargeStrings) {
   auto batches = ReadBack(w.Finish());
   ASSERT_EQ(batches.size(), 1u);
   for (size_t i = 0; i < rows.size(); ++i) ASSERT_EQ(batches[0]->column(0)->GetValue(i), rows[i][0]);
+}
+
+// Flat top-level columns take the batch-level paths: the writer appends whole buffers of batches
+// without NULLs and value by value otherwise, builds dictionaries in its own hash table (inline keys
+// up to 8 bytes, hashed longer ones) and cuts pages of dense columns arithmetically; the reader
+// decodes their pages straight into the output vectors. Covers batches with and without NULLs in one
+// row group, several row groups and pages, dictionary and PLAIN (fallback) chunks, every codec.
+TEST(ParquetRoundTrip, FlatColumnsBatchPathsEveryCodec) {
+  TypePtr schema = StructType({
+      StructField("b", BooleanType()), StructField("i", IntegerType()), StructField("l", LongType()),
+      StructField("f", FloatType()), StructField("d", DoubleType()), StructField("dt", DateType()),
+      StructField("ts", TimestampType()), StructField("ntz", TimestampNTZType()),
+      StructField("s", StringType()), StructField("bin", BinaryType()),
+      StructField("low", StringType()), StructField("lowl", LongType()),
+      StructField("dec", DecimalType(38, 2)), StructField("i8", ByteType()),
+      // Required columns (maximum definition level 0) next to the nullable ones.
+      StructField("req_l", LongType(), false), StructField("req_s", StringType(), false)});
+  Gen gen(77);
+  std::vector<std::vector<Value>> rows;
+  std::vector<RecordBatchPtr> batches;
+  const double specials[] = {0.0, -0.0, std::nan(""), 1.5, -2.25};
+  for (int b = 0; b < 12; ++b) {
+    bool nulls = b % 3 == 1;  // batches 1, 4, 7, 10 hold NULLs; the others none
+    std::vector<std::vector<Value>> chunk;
+    int n = 150 + 37 * b;
+    for (int k = 0; k < n; ++k) {
+      int64_t r = static_cast<int64_t>(rows.size() + chunk.size());
+      auto maybe = [&](Value v, const TypePtr& t) { return nulls && gen.Null(30) ? Value::Null(t) : v; };
+      std::string str = gen.Str(gen.Int(0, 9) == 0 ? 40 : 14);
+      chunk.push_back({
+          maybe(Value::Boolean(gen.Int(0, 1)), BooleanType()),
+          maybe(Value::Int(gen.Int(0, 2) ? gen.Int(-3, 3) : static_cast<int32_t>(gen.I64())), IntegerType()),
+          maybe(Value::Long(r * 1000003), LongType()),
+          maybe(Value::Float(static_cast<float>(specials[r % 5])), FloatType()),
+          maybe(Value::Double(specials[(r / 5) % 5] + static_cast<double>(r % 3)), DoubleType()),
+          maybe(Value::Date(static_cast<int32_t>(r % 400) - 200), DateType()),
+          maybe(Value::Timestamp(1704067200000000LL + r * 1000000), TimestampType()),
+          maybe(Value::TimestampNtz(gen.I64() % 4000000000000000000), TimestampNTZType()),
+          maybe(Value::String(str), StringType()),
+          maybe(Value::Binary(gen.Str(20)), BinaryType()),
+          maybe(Value::String(r % 4 == 0 ? std::string(30, 'z') + std::to_string(r % 3)
+                                         : "cat" + std::to_string(r % 10)),
+                StringType()),
+          maybe(Value::Long(r % 7 - 3), LongType()),
+          maybe(Value::Decimal(static_cast<__int128>(r % 5) * 1000000007, 38, 2), DecimalType(38, 2)),
+          maybe(Value::Byte(static_cast<int8_t>(r % 200 - 100)), ByteType()),
+          Value::Long(r % 5 == 0 ? r : -r),
+          Value::String(r % 2 ? "" : "v" + std::to_string(r % 6)),
+      });
+    }
+    batches.push_back(RecordBatch::FromRows(schema, chunk));
+    rows.insert(rows.end(), chunk.begin(), chunk.end());
+  }
+  struct Case {
+    const char* codec;
+    int64_t page, group, dict_page;
+  };
+  // Small pages (many per chunk), row groups spanning several batches, and a dictionary limit that
+  // sends the high-cardinality columns to the PLAIN fallback.
+  std::vector<Case> cases = {{"snappy", 256, 40 << 10, 1 << 20}, {"zstd", 1000, 64 << 10, 600},
+                             {"gzip", 4096, 1 << 20, 1 << 20},   {"lz4_raw", 64, 24 << 10, 2000},
+                             {"none", 1 << 20, 128 << 20, 300}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.codec);
+    OptionMap opts{{"compression", c.codec},
+                   {"parquet.page.size", std::to_string(c.page)},
+                   {"parquet.block.size", std::to_string(c.group)},
+                   {"parquet.dictionary.page.size", std::to_string(c.dict_page)}};
+    ParquetWriter writer(schema, ParquetWriteOptions::FromMap(opts));
+    for (const auto& b : batches) writer.Write(b);
+    std::string file = writer.Finish();
+    ParquetReader reader(InputBuffer::FromString(file, "mem"));
+    if (c.group < (1 << 20)) {
+      EXPECT_GT(reader.num_row_groups(), 1);
+    }
+    bool saw_dict = false, saw_plain = false;
+    for (const auto& g : reader.metadata().row_groups) {
+      for (const auto& cc : g.columns) {
+        (cc.meta_data->dictionary_page_offset ? saw_dict : saw_plain) = true;
+        // Several pages per chunk: the data pages span more than one page's bytes.
+        if (c.page <= 256 && g.num_rows > 200 && cc.meta_data->path_in_schema[0] == "l") {
+          EXPECT_GT(cc.meta_data->total_uncompressed_size, 2 * c.page);
+        }
+      }
+    }
+    EXPECT_TRUE(saw_dict);
+    EXPECT_TRUE(saw_plain);
+    size_t r = 0;
+    for (const auto& batch : reader.ReadAll()) {
+      for (size_t i = 0; i < batch->num_rows(); ++i, ++r) {
+        ASSERT_LT(r, rows.size());
+        for (size_t col = 0; col < schema->fields().size(); ++col) {
+          Value got = batch->column(col)->GetValue(i);
+          const Value& want = rows[r][col];
+          if (!want.is_null() && want.type()->IsFractional() && std::isnan(want.AsDouble())) {
+            ASSERT_TRUE(!got.is_null() && std::isnan(got.AsDouble())) << "row " << r;
+            continue;
+          }
+          ASSERT_EQ(got, want) << "row " << r << " column " << schema->fields()[col].name << ": "
+                               << got.ToString() << " vs " << want.ToString();
+          if (!want.is_null() && want.type()->IsFractional()) {
+            ASSERT_EQ(std::signbit(got.AsDouble()), std::signbit(want.AsDouble())) << "row " << r;
+          }
+        }
+      }
+    }
+    EXPECT_EQ(r, rows.size());
+    // Statistics of dictionary chunks come from the dictionary: still the chunk's bounds.
+    reader.SetFilters({{"low", ParquetPredicate::Op::kEq, Value::String("cat3")}});
+    EXPECT_TRUE(reader.RowGroupMayMatch(0));
+    reader.SetFilters({{"low", ParquetPredicate::Op::kGt, Value::String(std::string(30, 'z') + "9")}});
+    EXPECT_FALSE(reader.RowGroupMayMatch(0));
+    reader.SetFilters({{"lowl", ParquetPredicate::Op::kLt, Value::Long(-3)}});
+    EXPECT_FALSE(reader.RowGroupMayMatch(0));
+  }
+}
+
+// A file input is read with pread, a window of about a page at a time (column chunks here span
+// several windows, with pages both smaller and larger than a window, so headers and pages cross
+// window ends); the result equals an in-memory read.
+TEST(ParquetRoundTrip, FileInputReadsChunksLikeMemoryInput) {
+  TypePtr schema = ParseSchema("id BIGINT, s STRING, x DOUBLE");
+  for (const char* page : {"3000", "3000000"}) {
+    SCOPED_TRACE(page);
+    OptionMap opts{{"parquet.block.size", "3000000"}, {"parquet.page.size", page},
+                   {"compression", "none"}};
+    ParquetWriter w(schema, ParquetWriteOptions::FromMap(opts));
+    for (int b = 0; b < 6; ++b) {
+      std::vector<std::vector<Value>> rows;
+      for (int i = 0; i < 20000; ++i) {
+        int64_t id = b * 20000 + i;
+        rows.push_back({Value::Long(id),
+                        i % 9 == 0 ? Value::Null(StringType())
+                                   : Value::String(std::string(static_cast<size_t>(i % 50), 'q') + std::to_string(id)),
+                        Value::Double(static_cast<double>(id % 77))});
+      }
+      w.Write(RecordBatch::FromRows(schema, rows));
+    }
+    std::string file = w.Finish();
+    auto path = std::filesystem::temp_directory_path() /
+                ("sluice_parquet_pread_test_" + std::to_string(::getpid()) + ".parquet");
+    {
+      std::ofstream(path, std::ios::binary).write(file.data(), static_cast<std::streamsize>(file.size()));
+    }
+    auto from_file = ParquetReader::OpenFile(path.string());
+    EXPECT_GT(from_file->num_row_groups(), 1);
+    auto a = from_file->ReadAll();
+    auto b = ReadBack(file);
+    ASSERT_EQ(a.size(), b.size());
+    for (size_t g = 0; g < a.size(); ++g) {
+      ASSERT_EQ(a[g]->num_rows(), b[g]->num_rows());
+      for (size_t i = 0; i < a[g]->num_rows(); ++i) ASSERT_EQ(a[g]->GetRow(i), b[g]->GetRow(i));
+    }
+    // A file cut short fails cleanly, naming it.
+    {
+      std::ofstream(path, std::ios::binary).write(file.data(), static_cast<std::streamsize>(file.size() / 2));
+    }
+    EXPECT_THROW(ParquetReader::OpenFile(path.string())->ReadAll(), IoError);
+    std::filesystem::remove(path);
+  }
+}
+
+// Dictionary keys that differ only in length or trailing zero bytes stay distinct: short strings
+// (up to 8 bytes) are held inline in the dictionary table together with their length.
+TEST(ParquetRoundTrip, DictionaryKeysDifferingInLengthOrZeroBytes) {
+  TypePtr schema = ParseSchema("s STRING, b BINARY");
+  const std::vector<std::string> keys = {"",         std::string(1, '\0'), "a",
+                                         std::string("a\0", 2), std::string("a\0\0", 3), "12345678",
+                                         "123456789", std::string(8, '\0'), std::string(9, '\0')};
+  std::vector<std::vector<Value>> rows;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string& k = keys[static_cast<size_t>(i * 7 % 9)];
+    rows.push_back({Value::String(k), Value::Binary(keys[static_cast<size_t>(i % 9)])});
+  }
+  ParquetWriter w(schema);
+  w.Write(RecordBatch::FromRows(schema, rows));
+  std::string file = w.Finish();
+  ParquetReader reader(InputBuffer::FromString(file, "mem"));
+  const auto& cc = reader.metadata().row_groups[0].columns[0];
+  EXPECT_TRUE(cc.meta_data->dictionary_page_offset.has_value());
+  auto batches = reader.ReadAll();
+  ASSERT_EQ(batches.size(), 1u);
+  for (size_t i = 0; i < rows.size(); ++i) {
+    ASSERT_EQ(batches[0]->column(0)->GetValue(i), rows[i][0]) << i;
+    ASSERT_EQ(batches[0]->column(1)->GetValue(i), rows[i][1]) << i;
+  }
+}
+
+// The writer refuses NULLs in a required column on the batch path too.
+TEST(ParquetRoundTrip, NullInRequiredFlatColumnIsAnError) {
+  TypePtr schema = StructType({StructField("a", LongType(), false)});
+  ParquetWriter w(schema);
+  EXPECT_THROW(
+      {
+        w.Write(RecordBatch::FromRows(schema, {{Value::Long(1)}, {Value::Null(LongType())}}));
+        w.Finish();
+      },
+      ExecutionError);
 }
 
 // Byte flips and truncations of valid files: IoError or a successful read, never anything else.
