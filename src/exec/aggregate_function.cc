@@ -263,6 +263,17 @@ class ValueAcc : public Accumulator {
       case Op::kMin:
       case Op::kMax: {
         if (v.IsNull(i)) return;
+        if (v.type_id() == TypeId::kString || v.type_id() == TypeId::kBinary) {
+          // Byte-wise comparison (as Spark orders strings and binary), without a Value per row.
+          std::string_view x = v.GetString(i);
+          if (set_[g]) {
+            int c = x.compare(values_[g].GetString());
+            if (op_ == Op::kMax ? c <= 0 : c >= 0) return;
+          }
+          values_[g] = v.GetValue(i);
+          set_[g] = 1;
+          return;
+        }
         Value x = v.GetValue(i);
         if (!set_[g] || Better(x, values_[g], op_ == Op::kMax)) {
           values_[g] = std::move(x);

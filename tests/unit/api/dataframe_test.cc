@@ -55,6 +55,28 @@ TEST_F(DataFrameTest, GroupByAggregates) {
   EXPECT_EQ(people.agg({sum("age")}).collect()[0][0], Value::Long(105));
 }
 
+// min/max over strings and binary compare bytes (unsigned, as Spark orders them): a prefix sorts
+// first, a byte >= 0x80 after ASCII; partial states merge after the shuffle the same way.
+TEST_F(DataFrameTest, MinMaxOfStringsCompareBytes) {
+  auto df = spark.createDataFrame({{Value::String("b"), Value::Int(1)},
+                                   {Value::String("ab"), Value::Int(2)},
+                                   {Value::String("a"), Value::Int(1)},
+                                   {Value::String("\xc3\xa9"), Value::Int(2)},
+                                   {Value::Null(StringType()), Value::Int(1)},
+                                   {Value::String("z"), Value::Int(2)}},
+                                  "s STRING, g INT");
+  auto all = df.agg({min(col("s")).alias("lo"), max(col("s")).alias("hi"),
+                     max(col("s").cast("binary")).alias("hib")})
+                 .collect();
+  ASSERT_EQ(all.size(), 1u);
+  EXPECT_EQ(all[0][0], Value::String("a"));
+  EXPECT_EQ(all[0][1], Value::String("\xc3\xa9"));
+  EXPECT_EQ(all[0][2], Value::Binary("\xc3\xa9"));
+  auto by = df.groupBy({"g"}).agg({min(col("s")).alias("lo"), max(col("s")).alias("hi")}).orderBy({col("g")});
+  EXPECT_EQ(Strings(by.collect()), (std::vector<std::string>{"Row(g=1, lo='a', hi='b')",
+                                                             "Row(g=2, lo='ab', hi='\xc3\xa9')"}));
+}
+
 TEST_F(DataFrameTest, JoinsOnNamesAndConditions) {
   auto countries = spark.createDataFrame({{Value::String("FR"), Value::String("France")},
                                           {Value::String("IT"), Value::String("Italy")}},
