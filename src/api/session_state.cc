@@ -252,7 +252,7 @@ void SessionState::WaitTriggersAllowed(const std::function<bool()>& give_up) {
   }
 }
 
-ThreadPool& SessionState::pool() {
+ThreadPool& SessionState::pool() const {
   int64_t want = GetConfInt("spark.sluice.threads", 0);
   if (want <= 0) want = std::max(1u, std::thread::hardware_concurrency());
   std::lock_guard<std::mutex> l(mu_);

@@ -76,7 +76,7 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
 
   const std::shared_ptr<Clock>& clock() const { return clock_; }
   /// Worker pool for a batch's tasks (size from spark.sluice.threads or the core count).
-  ThreadPool& pool();
+  ThreadPool& pool() const;
 
  private:
   std::string app_name_;
@@ -90,10 +90,10 @@ class SessionState : public std::enable_shared_from_this<SessionState> {
   std::vector<std::shared_ptr<StreamingQueryListener>> listeners_;   // GUARDED_BY(mu_)
   int terminated_count_ = 0;                                         // GUARDED_BY(mu_)
   std::optional<std::string> terminated_error_;                      // GUARDED_BY(mu_)
-  std::unique_ptr<ThreadPool> pool_;                                 // GUARDED_BY(mu_)
-  int pool_size_ = 0;                                                // GUARDED_BY(mu_)
+  mutable std::unique_ptr<ThreadPool> pool_;                               // GUARDED_BY(mu_)
+  mutable int pool_size_ = 0;                                              // GUARDED_BY(mu_)
   int trigger_pauses_ = 0;                                           // GUARDED_BY(mu_)
-  std::vector<std::unique_ptr<ThreadPool>> retired_pools_;  // GUARDED_BY(mu_): may still be in use
+  mutable std::vector<std::unique_ptr<ThreadPool>> retired_pools_;  // GUARDED_BY(mu_): may still be in use
 };
 
 }  // namespace sluice

@@ -131,7 +131,7 @@ class DeltaChangeFeedRelation : public RelationSource {
   std::vector<Partition> ReadAll(const EvalContext& ctx) const override {
     ThreadPool* pool = nullptr;
     std::shared_ptr<const SessionState> session = session_.lock();
-    if (session) pool = &const_cast<SessionState&>(*session).pool();
+    if (session) pool = &session->pool();
     DeltaScanSettings s = settings_;
     s.time_zone = ctx.time_zone;
     return ReadDeltaChangeFiles(table_, files_, table_schema_, physical_schema_, s, pool);

@@ -50,7 +50,7 @@ std::vector<Partition> DeltaRelation::ReadAll(const EvalContext& ctx) const {
                                    parallelism_, /*splittable=*/false);
   ThreadPool* pool = nullptr;
   std::shared_ptr<const SessionState> session = session_.lock();
-  if (session) pool = &const_cast<SessionState&>(*session).pool();
+  if (session) pool = &session->pool();
   ReadCounts counts;
   std::vector<Partition> parts = scanner.ReadPartitions(groups, pool, &counts);
   // Physical -> logical names (column mapping); same columns, same order.

@@ -394,7 +394,7 @@ DeltaWriteResult WriteDelta(const SessionState& session, const DeltaWriteRequest
     }
   };
   try {
-    const_cast<SessionState&>(session).pool().RunAll(std::move(jobs));
+    session.pool().RunAll(std::move(jobs));
   } catch (...) {
     cleanup();
     throw;

@@ -208,7 +208,8 @@ std::vector<fs::path> ListFiles(const fs::path& dir, bool recursive) {
 void MakeDirs(const fs::path& dir) {
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) ThrowEc("cannot create directory", dir, ec);
+  // Another thread creating the same directory at the same time is not an error.
+  if (ec && !fs::is_directory(dir)) ThrowEc("cannot create directory", dir, ec);
   if (!fs::is_directory(dir, ec)) ThrowErrno("cannot create directory", dir, ENOTDIR);
 }
 

@@ -33,7 +33,7 @@ std::vector<Partition> FileRelation::ReadAll(const EvalContext& ctx) const {
   // creates the pool lazily, so calling it through a const reference is sound.
   ThreadPool* pool = nullptr;
   std::shared_ptr<const SessionState> session = session_.lock();
-  if (session) pool = &const_cast<SessionState&>(*session).pool();
+  if (session) pool = &session->pool();
   ReadCounts counts;
   std::vector<Partition> out = scanner.ReadPartitions(groups, pool, &counts);
   {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cctype>
 #include <filesystem>
+#include <functional>
 
 #include "api/session_state.h"
 #include "connectors/file/file_listing.h"
@@ -14,6 +15,7 @@
 #include "formats/json/json_writer.h"
 #include "formats/parquet/parquet_writer.h"
 #include "platform/file_system.h"
+#include "platform/thread_pool.h"
 #include "platform/uuid.h"
 #include "sluice/exception.h"
 #include "streaming/checkpoint/file_sink_log.h"
@@ -327,14 +329,18 @@ void WriteFiles(const SessionState& session, const std::string& format, const st
                         session.MakeEvalContext().time_zone);
   MakeDirs(root);
   std::string job_id = GenerateUuid();
-  std::vector<fs::path> written;
+  // One task per input partition, in parallel on the session's pool; file names carry the task
+  // number, so the output does not depend on scheduling.
+  std::vector<std::vector<fs::path>> written(data.size());
+  std::vector<std::function<void()>> tasks;
+  tasks.reserve(data.size());
+  for (size_t task = 0; task < data.size(); ++task) {
+    tasks.push_back([&, task] { written[task] = writer.WriteTask(root, task, job_id, data[task]); });
+  }
   try {
-    for (size_t task = 0; task < data.size(); ++task) {
-      auto files = writer.WriteTask(root, task, job_id, data[task]);
-      written.insert(written.end(), files.begin(), files.end());
-    }
+    session.pool().RunAll(std::move(tasks));
   } catch (...) {
-    RemoveWritten(written);
+    for (const auto& files : written) RemoveWritten(files);
     throw;
   }
   WriteFileAtomic(root / "_SUCCESS", "");

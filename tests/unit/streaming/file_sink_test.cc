@@ -171,5 +171,26 @@ TEST_F(FileSinkTest, WriteFilesSaveModes) {
                AnalysisError);
 }
 
+// Write tasks run in parallel on the session's pool: many tasks writing into the same partition
+// directories (created concurrently) give one file per task and directory, all rows once.
+TEST_F(FileSinkTest, WriteFilesRunsTasksInParallel) {
+  session_->SetConf("spark.sluice.threads", "4");
+  std::vector<Partition> data;
+  Strings expected;
+  for (int task = 0; task < 16; ++task) {
+    data.push_back({Batch({{"p" + std::to_string(task % 3), task}, {"q", 100 + task}})});
+    expected.push_back(std::to_string(task) + "|p" + std::to_string(task % 3));
+    expected.push_back(std::to_string(100 + task) + "|q");
+  }
+  std::sort(expected.begin(), expected.end());
+  WriteFiles(*session_, "parquet", out_.string(), "overwrite", {}, {"k"}, schema_, data);
+  EXPECT_EQ(ReadBack("parquet"), expected);
+  size_t files = 0;
+  for (const auto& e : fs::recursive_directory_iterator(out_)) {
+    if (e.is_regular_file() && e.path().extension() == ".parquet") ++files;
+  }
+  EXPECT_EQ(files, 16u + 16u);  // each task: one file under k=p<task % 3>, one under k=q
+}
+
 }  // namespace
 }  // namespace sluice::file_test
