@@ -256,7 +256,8 @@ FileSink::FileSink(const SessionState& session, const std::string& format, const
     : format_(ParseFileFormat(format)),
       format_name_(format),
       partition_by_(partition_by),
-      time_zone_(session.MakeEvalContext().time_zone) {
+      time_zone_(session.MakeEvalContext().time_zone),
+      session_(&session) {
   if (path.empty()) throw AnalysisError("'path' is not specified");
   path_ = AbsolutePath(path).string();
   options_.insert(options.begin(), options.end());
@@ -279,16 +280,20 @@ void FileSink::AddBatch(int64_t batch_id, const TypePtr& schema,
 
   PartFileWriter writer(format_, options_, schema, partition_by_, time_zone_);
   std::string job_id = GenerateUuid();
+  std::vector<std::vector<fs::path>> per_task(partitions.size());
+  std::vector<std::function<void()>> tasks;
+  tasks.reserve(partitions.size());
+  for (size_t task = 0; task < partitions.size(); ++task) {
+    tasks.push_back([&, task] { per_task[task] = writer.WriteTask(path_, task, job_id, {partitions[task]}); });
+  }
   std::vector<fs::path> written;
   try {
-    for (size_t task = 0; task < partitions.size(); ++task) {
-      auto files = writer.WriteTask(path_, task, job_id, {partitions[task]});
-      written.insert(written.end(), files.begin(), files.end());
-    }
+    session_->pool().RunAll(std::move(tasks));
   } catch (...) {
-    RemoveWritten(written);  // never listed in the manifest; remove the debris now
+    for (const auto& files : per_task) RemoveWritten(files);  // never listed in the manifest
     throw;
   }
+  for (const auto& files : per_task) written.insert(written.end(), files.begin(), files.end());
   std::vector<SinkFileStatus> statuses;
   statuses.reserve(written.size());
   for (const fs::path& f : written) statuses.push_back(SinkFileStatus::FromLocalFile(f));

@@ -16,7 +16,8 @@
 // zstd, gzip, lz4_raw, none — see src/formats/parquet/parquet_writer.h).
 // Only append output mode is supported, as in Spark.
 //
-// Thread-compatible: one query thread calls AddBatch.
+// Thread-compatible: one query thread calls AddBatch; a batch's tasks are written in parallel on
+// the session's pool (file names carry the task number, so the output does not depend on it).
 #pragma once
 
 #include <cstdint>
@@ -58,6 +59,7 @@ class FileSink : public Sink {
   std::vector<std::string> partition_by_;
   std::string time_zone_;
   int compact_interval_;
+  const SessionState* session_;  // outlives the sink (queries hold their session); for its pool
 };
 
 /// Writes `data` (rows of `schema`) as files of `format` under `path` for DataFrameWriter, with
