@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sluice/column.h"
@@ -189,13 +190,19 @@ class KeyValueGroupedData {
 class DataFrameWriter {
  public:
   explicit DataFrameWriter(DataFrame df) : df_(std::move(df)) {}
-  DataFrameWriter& format(const std::string& source);
+  DataFrameWriter& format(const std::string& source) &;
+  DataFrameWriter&& format(const std::string& a0) && { return std::move(format(a0)); }
   /// "append", "overwrite", "error"/"errorifexists" (default), "ignore".
-  DataFrameWriter& mode(const std::string& save_mode);
-  DataFrameWriter& option(const std::string& key, const std::string& value);
-  DataFrameWriter& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
-  DataFrameWriter& options(const std::map<std::string, std::string>& opts);
-  DataFrameWriter& partitionBy(const std::vector<std::string>& cols);
+  DataFrameWriter& mode(const std::string& save_mode) &;
+  DataFrameWriter&& mode(const std::string& a0) && { return std::move(mode(a0)); }
+  DataFrameWriter& option(const std::string& key, const std::string& value) &;
+  DataFrameWriter&& option(const std::string& a0, const std::string& a1) && { return std::move(option(a0, a1)); }
+  DataFrameWriter& option(const std::string& key, const char* value) & { return option(key, std::string(value)); }
+  DataFrameWriter&& option(const std::string& a0, const char* a1) && { return std::move(option(a0, a1)); }
+  DataFrameWriter& options(const std::map<std::string, std::string>& opts) &;
+  DataFrameWriter&& options(const std::map<std::string, std::string>& a0) && { return std::move(options(a0)); }
+  DataFrameWriter& partitionBy(const std::vector<std::string>& cols) &;
+  DataFrameWriter&& partitionBy(const std::vector<std::string>& a0) && { return std::move(partitionBy(a0)); }
   void save(const std::string& path);
   void json(const std::string& path) { format("json").save(path); }
   void parquet(const std::string& path) { format("parquet").save(path); }

@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sluice/dataframe.h"
@@ -41,14 +42,22 @@ class RuntimeConfig {
 class DataFrameReader {
  public:
   explicit DataFrameReader(std::shared_ptr<SessionState> s) : session_(std::move(s)) {}
-  DataFrameReader& format(const std::string& source);
-  DataFrameReader& option(const std::string& key, const std::string& value);
-  DataFrameReader& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
-  DataFrameReader& option(const std::string& key, int64_t value);
-  DataFrameReader& option(const std::string& key, bool value);
-  DataFrameReader& options(const std::map<std::string, std::string>& opts);
-  DataFrameReader& schema(const TypePtr& schema);
-  DataFrameReader& schema(const std::string& ddl);
+  DataFrameReader& format(const std::string& source) &;
+  DataFrameReader&& format(const std::string& a0) && { return std::move(format(a0)); }
+  DataFrameReader& option(const std::string& key, const std::string& value) &;
+  DataFrameReader&& option(const std::string& a0, const std::string& a1) && { return std::move(option(a0, a1)); }
+  DataFrameReader& option(const std::string& key, const char* value) & { return option(key, std::string(value)); }
+  DataFrameReader&& option(const std::string& a0, const char* a1) && { return std::move(option(a0, a1)); }
+  DataFrameReader& option(const std::string& key, int64_t value) &;
+  DataFrameReader&& option(const std::string& a0, int64_t a1) && { return std::move(option(a0, a1)); }
+  DataFrameReader& option(const std::string& key, bool value) &;
+  DataFrameReader&& option(const std::string& a0, bool a1) && { return std::move(option(a0, a1)); }
+  DataFrameReader& options(const std::map<std::string, std::string>& opts) &;
+  DataFrameReader&& options(const std::map<std::string, std::string>& a0) && { return std::move(options(a0)); }
+  DataFrameReader& schema(const TypePtr& schema) &;
+  DataFrameReader&& schema(const TypePtr& a0) && { return std::move(schema(a0)); }
+  DataFrameReader& schema(const std::string& ddl) &;
+  DataFrameReader&& schema(const std::string& a0) && { return std::move(schema(a0)); }
   DataFrame load(const std::string& path);
   DataFrame load();
   DataFrame json(const std::string& path) { return format("json").load(path); }

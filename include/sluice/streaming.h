@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sluice/dataframe.h"
@@ -170,14 +171,22 @@ class StreamingQueryManager {
 class DataStreamReader {
  public:
   explicit DataStreamReader(std::shared_ptr<SessionState> s) : session_(std::move(s)) {}
-  DataStreamReader& format(const std::string& source);
-  DataStreamReader& option(const std::string& key, const std::string& value);
-  DataStreamReader& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
-  DataStreamReader& option(const std::string& key, int64_t value);
-  DataStreamReader& option(const std::string& key, bool value);
-  DataStreamReader& options(const std::map<std::string, std::string>& opts);
-  DataStreamReader& schema(const TypePtr& schema);
-  DataStreamReader& schema(const std::string& ddl);
+  DataStreamReader& format(const std::string& source) &;
+  DataStreamReader&& format(const std::string& a0) && { return std::move(format(a0)); }
+  DataStreamReader& option(const std::string& key, const std::string& value) &;
+  DataStreamReader&& option(const std::string& a0, const std::string& a1) && { return std::move(option(a0, a1)); }
+  DataStreamReader& option(const std::string& key, const char* value) & { return option(key, std::string(value)); }
+  DataStreamReader&& option(const std::string& a0, const char* a1) && { return std::move(option(a0, a1)); }
+  DataStreamReader& option(const std::string& key, int64_t value) &;
+  DataStreamReader&& option(const std::string& a0, int64_t a1) && { return std::move(option(a0, a1)); }
+  DataStreamReader& option(const std::string& key, bool value) &;
+  DataStreamReader&& option(const std::string& a0, bool a1) && { return std::move(option(a0, a1)); }
+  DataStreamReader& options(const std::map<std::string, std::string>& opts) &;
+  DataStreamReader&& options(const std::map<std::string, std::string>& a0) && { return std::move(options(a0)); }
+  DataStreamReader& schema(const TypePtr& schema) &;
+  DataStreamReader&& schema(const TypePtr& a0) && { return std::move(schema(a0)); }
+  DataStreamReader& schema(const std::string& ddl) &;
+  DataStreamReader&& schema(const std::string& a0) && { return std::move(schema(a0)); }
   DataFrame load() const;
   DataFrame load(const std::string& path);
   DataFrame json(const std::string& path) { return format("json").load(path); }
@@ -208,19 +217,31 @@ class ForeachWriter {
 class DataStreamWriter {
  public:
   explicit DataStreamWriter(DataFrame df) : df_(std::move(df)) {}
-  DataStreamWriter& format(const std::string& sink);
+  DataStreamWriter& format(const std::string& sink) &;
+  DataStreamWriter&& format(const std::string& a0) && { return std::move(format(a0)); }
   /// "append" (default), "update", "complete".
-  DataStreamWriter& outputMode(const std::string& mode);
-  DataStreamWriter& option(const std::string& key, const std::string& value);
-  DataStreamWriter& option(const std::string& key, const char* value) { return option(key, std::string(value)); }
-  DataStreamWriter& option(const std::string& key, int64_t value);
-  DataStreamWriter& option(const std::string& key, bool value);
-  DataStreamWriter& options(const std::map<std::string, std::string>& opts);
-  DataStreamWriter& queryName(const std::string& name);
-  DataStreamWriter& trigger(const Trigger& trigger);
-  DataStreamWriter& partitionBy(const std::vector<std::string>& cols);
-  DataStreamWriter& foreachBatch(std::function<void(const DataFrame& batch, int64_t batch_id)> fn);
-  DataStreamWriter& foreach(std::function<std::shared_ptr<ForeachWriter>()> writer_factory);
+  DataStreamWriter& outputMode(const std::string& mode) &;
+  DataStreamWriter&& outputMode(const std::string& a0) && { return std::move(outputMode(a0)); }
+  DataStreamWriter& option(const std::string& key, const std::string& value) &;
+  DataStreamWriter&& option(const std::string& a0, const std::string& a1) && { return std::move(option(a0, a1)); }
+  DataStreamWriter& option(const std::string& key, const char* value) & { return option(key, std::string(value)); }
+  DataStreamWriter&& option(const std::string& a0, const char* a1) && { return std::move(option(a0, a1)); }
+  DataStreamWriter& option(const std::string& key, int64_t value) &;
+  DataStreamWriter&& option(const std::string& a0, int64_t a1) && { return std::move(option(a0, a1)); }
+  DataStreamWriter& option(const std::string& key, bool value) &;
+  DataStreamWriter&& option(const std::string& a0, bool a1) && { return std::move(option(a0, a1)); }
+  DataStreamWriter& options(const std::map<std::string, std::string>& opts) &;
+  DataStreamWriter&& options(const std::map<std::string, std::string>& a0) && { return std::move(options(a0)); }
+  DataStreamWriter& queryName(const std::string& name) &;
+  DataStreamWriter&& queryName(const std::string& a0) && { return std::move(queryName(a0)); }
+  DataStreamWriter& trigger(const Trigger& trigger) &;
+  DataStreamWriter&& trigger(const Trigger& a0) && { return std::move(trigger(a0)); }
+  DataStreamWriter& partitionBy(const std::vector<std::string>& cols) &;
+  DataStreamWriter&& partitionBy(const std::vector<std::string>& a0) && { return std::move(partitionBy(a0)); }
+  DataStreamWriter& foreachBatch(std::function<void(const DataFrame& batch, int64_t batch_id)> fn) &;
+  DataStreamWriter&& foreachBatch(std::function<void(const DataFrame& batch, int64_t batch_id)> a0) && { return std::move(foreachBatch(std::move(a0))); }
+  DataStreamWriter& foreach(std::function<std::shared_ptr<ForeachWriter>()> writer_factory) &;
+  DataStreamWriter&& foreach(std::function<std::shared_ptr<ForeachWriter>()> a0) && { return std::move(foreach(std::move(a0))); }
   StreamingQuery start();
   StreamingQuery start(const std::string& path);
   StreamingQuery toTable(const std::string& table_name);

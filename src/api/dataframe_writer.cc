@@ -15,23 +15,23 @@
 
 namespace sluice {
 
-DataFrameWriter& DataFrameWriter::format(const std::string& source) {
+DataFrameWriter& DataFrameWriter::format(const std::string& source) & {
   format_ = source;
   return *this;
 }
-DataFrameWriter& DataFrameWriter::mode(const std::string& save_mode) {
+DataFrameWriter& DataFrameWriter::mode(const std::string& save_mode) & {
   mode_ = save_mode;
   return *this;
 }
-DataFrameWriter& DataFrameWriter::option(const std::string& key, const std::string& value) {
+DataFrameWriter& DataFrameWriter::option(const std::string& key, const std::string& value) & {
   options_[key] = value;
   return *this;
 }
-DataFrameWriter& DataFrameWriter::options(const std::map<std::string, std::string>& opts) {
+DataFrameWriter& DataFrameWriter::options(const std::map<std::string, std::string>& opts) & {
   for (const auto& [k, v] : opts) options_[k] = v;
   return *this;
 }
-DataFrameWriter& DataFrameWriter::partitionBy(const std::vector<std::string>& cols) {
+DataFrameWriter& DataFrameWriter::partitionBy(const std::vector<std::string>& cols) & {
   partition_by_ = cols;
   return *this;
 }

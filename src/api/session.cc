@@ -31,29 +31,29 @@ void RuntimeConfig::unset(const std::string& key) const { session_->UnsetConf(ke
 std::map<std::string, std::string> RuntimeConfig::getAll() const { return session_->AllConf(); }
 
 // ---- DataFrameReader ----
-DataFrameReader& DataFrameReader::format(const std::string& source) {
+DataFrameReader& DataFrameReader::format(const std::string& source) & {
   format_ = source;
   return *this;
 }
-DataFrameReader& DataFrameReader::option(const std::string& key, const std::string& value) {
+DataFrameReader& DataFrameReader::option(const std::string& key, const std::string& value) & {
   options_[key] = value;
   return *this;
 }
-DataFrameReader& DataFrameReader::option(const std::string& key, int64_t value) {
+DataFrameReader& DataFrameReader::option(const std::string& key, int64_t value) & {
   return option(key, std::to_string(value));
 }
-DataFrameReader& DataFrameReader::option(const std::string& key, bool value) {
+DataFrameReader& DataFrameReader::option(const std::string& key, bool value) & {
   return option(key, std::string(value ? "true" : "false"));
 }
-DataFrameReader& DataFrameReader::options(const std::map<std::string, std::string>& opts) {
+DataFrameReader& DataFrameReader::options(const std::map<std::string, std::string>& opts) & {
   for (const auto& [k, v] : opts) options_[k] = v;
   return *this;
 }
-DataFrameReader& DataFrameReader::schema(const TypePtr& s) {
+DataFrameReader& DataFrameReader::schema(const TypePtr& s) & {
   schema_ = s;
   return *this;
 }
-DataFrameReader& DataFrameReader::schema(const std::string& ddl) { return schema(ParseSchema(ddl)); }
+DataFrameReader& DataFrameReader::schema(const std::string& ddl) & { return schema(ParseSchema(ddl)); }
 DataFrame DataFrameReader::load(const std::string& path) {
   return DataFrame(session_, MakeFileRelationPlan(*session_, format_, path, options_, schema_, false));
 }

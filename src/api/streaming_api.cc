@@ -65,29 +65,29 @@ Trigger Trigger::ProcessingTime(const std::string& interval) {
 }
 
 // ---- DataStreamReader ----
-DataStreamReader& DataStreamReader::format(const std::string& source) {
+DataStreamReader& DataStreamReader::format(const std::string& source) & {
   format_ = source;
   return *this;
 }
-DataStreamReader& DataStreamReader::option(const std::string& key, const std::string& value) {
+DataStreamReader& DataStreamReader::option(const std::string& key, const std::string& value) & {
   options_[key] = value;
   return *this;
 }
-DataStreamReader& DataStreamReader::option(const std::string& key, int64_t value) {
+DataStreamReader& DataStreamReader::option(const std::string& key, int64_t value) & {
   return option(key, std::to_string(value));
 }
-DataStreamReader& DataStreamReader::option(const std::string& key, bool value) {
+DataStreamReader& DataStreamReader::option(const std::string& key, bool value) & {
   return option(key, std::string(value ? "true" : "false"));
 }
-DataStreamReader& DataStreamReader::options(const std::map<std::string, std::string>& opts) {
+DataStreamReader& DataStreamReader::options(const std::map<std::string, std::string>& opts) & {
   for (const auto& [k, v] : opts) options_[k] = v;
   return *this;
 }
-DataStreamReader& DataStreamReader::schema(const TypePtr& s) {
+DataStreamReader& DataStreamReader::schema(const TypePtr& s) & {
   schema_ = s;
   return *this;
 }
-DataStreamReader& DataStreamReader::schema(const std::string& ddl) { return schema(ParseSchema(ddl)); }
+DataStreamReader& DataStreamReader::schema(const std::string& ddl) & { return schema(ParseSchema(ddl)); }
 
 DataFrame DataStreamReader::load() const {
   std::string fmt_name = AsciiLower(format_);
@@ -122,47 +122,47 @@ DataFrame DataStreamReader::table(const std::string& name) const {
 }
 
 // ---- DataStreamWriter ----
-DataStreamWriter& DataStreamWriter::format(const std::string& sink) {
+DataStreamWriter& DataStreamWriter::format(const std::string& sink) & {
   format_ = sink;
   return *this;
 }
-DataStreamWriter& DataStreamWriter::outputMode(const std::string& mode) {
+DataStreamWriter& DataStreamWriter::outputMode(const std::string& mode) & {
   ParseOutputMode(mode);
   output_mode_ = mode;
   return *this;
 }
-DataStreamWriter& DataStreamWriter::option(const std::string& key, const std::string& value) {
+DataStreamWriter& DataStreamWriter::option(const std::string& key, const std::string& value) & {
   options_[key] = value;
   return *this;
 }
-DataStreamWriter& DataStreamWriter::option(const std::string& key, int64_t value) {
+DataStreamWriter& DataStreamWriter::option(const std::string& key, int64_t value) & {
   return option(key, std::to_string(value));
 }
-DataStreamWriter& DataStreamWriter::option(const std::string& key, bool value) {
+DataStreamWriter& DataStreamWriter::option(const std::string& key, bool value) & {
   return option(key, std::string(value ? "true" : "false"));
 }
-DataStreamWriter& DataStreamWriter::options(const std::map<std::string, std::string>& opts) {
+DataStreamWriter& DataStreamWriter::options(const std::map<std::string, std::string>& opts) & {
   for (const auto& [k, v] : opts) options_[k] = v;
   return *this;
 }
-DataStreamWriter& DataStreamWriter::queryName(const std::string& name) {
+DataStreamWriter& DataStreamWriter::queryName(const std::string& name) & {
   query_name_ = name;
   return *this;
 }
-DataStreamWriter& DataStreamWriter::trigger(const Trigger& t) {
+DataStreamWriter& DataStreamWriter::trigger(const Trigger& t) & {
   trigger_ = t;
   return *this;
 }
-DataStreamWriter& DataStreamWriter::partitionBy(const std::vector<std::string>& cols) {
+DataStreamWriter& DataStreamWriter::partitionBy(const std::vector<std::string>& cols) & {
   partition_by_ = cols;
   return *this;
 }
-DataStreamWriter& DataStreamWriter::foreachBatch(std::function<void(const DataFrame&, int64_t)> fn) {
+DataStreamWriter& DataStreamWriter::foreachBatch(std::function<void(const DataFrame&, int64_t)> fn) & {
   foreach_batch_ = std::move(fn);
   format_ = "foreachBatch";
   return *this;
 }
-DataStreamWriter& DataStreamWriter::foreach(std::function<std::shared_ptr<ForeachWriter>()> factory) {
+DataStreamWriter& DataStreamWriter::foreach(std::function<std::shared_ptr<ForeachWriter>()> factory) & {
   foreach_writer_ = std::move(factory);
   format_ = "foreach";
   return *this;

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <type_traits>
+#include <utility>
+
 namespace sluice {
 namespace {
 
@@ -75,6 +78,22 @@ TEST_F(DataFrameTest, MinMaxOfStringsCompareBytes) {
   auto by = df.groupBy({"g"}).agg({min(col("s")).alias("lo"), max(col("s")).alias("hi")}).orderBy({col("g")});
   EXPECT_EQ(Strings(by.collect()), (std::vector<std::string>{"Row(g=1, lo='a', hi='b')",
                                                              "Row(g=2, lo='ab', hi='\xc3\xa9')"}));
+}
+
+// Builders called on a temporary (spark.read(), df.write(), df.writeStream()) return an rvalue, so
+// `auto& r = spark.read().format(...)` (a reference to a dead temporary) does not compile, while
+// `auto r = ...` and chaining keep working; on a named builder they return an lvalue reference.
+static_assert(std::is_same_v<decltype(std::declval<DataFrameReader>().format("json")), DataFrameReader&&>);
+static_assert(std::is_same_v<decltype(std::declval<DataFrameReader&>().format("json")), DataFrameReader&>);
+static_assert(std::is_same_v<decltype(std::declval<DataStreamReader>().option("k", int64_t{1})), DataStreamReader&&>);
+static_assert(std::is_same_v<decltype(std::declval<DataFrameWriter>().mode("append")), DataFrameWriter&&>);
+static_assert(std::is_same_v<decltype(std::declval<DataStreamWriter>().queryName("q")), DataStreamWriter&&>);
+static_assert(std::is_same_v<decltype(std::declval<DataStreamWriter&>().queryName("q")), DataStreamWriter&>);
+
+TEST_F(DataFrameTest, BuilderFromATemporaryIsKeptByValue) {
+  auto reader = spark.read().format("json").option("multiLine", "false");  // moved out of the temporary
+  reader.option("mode", "PERMISSIVE");
+  EXPECT_THROW(reader.load("/nonexistent/sluice-test-path"), SluiceError);
 }
 
 TEST_F(DataFrameTest, JoinsOnNamesAndConditions) {
