@@ -31,6 +31,8 @@
 #include <chrono>
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <string_view>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -109,7 +111,8 @@ double Percentile(const std::vector<double>& v, double p) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 2) {
+  // OUT_DIR is removed and recreated: never take an option (e.g. --help) for it.
+  if (argc < 2 || std::string_view(argv[1]).rfind("-", 0) == 0) {
     std::cerr << "usage: bench_delta OUT_DIR [--rows N] [--commits N] [--stream-commits N] "
                  "[--stream-rows N]\n";
     return 2;
