@@ -111,6 +111,59 @@ class ProgressPrinter : public StreamingQueryListener {
 };
 
 // `sluice demo --kafka`: producer -> loopback Kafka -> Sluice -> file sinks.
+// The sink queries both demos run, each with Trigger.AvailableNow and a checkpoint under
+// root/checkpoints: malformed records (`bad`) and clean events to JSON folders, and the seed's
+// windowed aggregation (append mode: 5-minute windows sliding every minute per event type, with a
+// 10-minute watermark) to a Delta table. A window is written once, after the watermark passes its
+// end; events too late for a closed window are dropped, counted in the progress
+// (stateOperators.numRowsDroppedByWatermark) and written to the late-rows dead-letter sink.
+struct DemoQueries {
+  StreamingQuery dead;
+  StreamingQuery clean;
+  StreamingQuery windows;
+
+  void AwaitAll() const {
+    clean.awaitTermination();
+    dead.awaitTermination();
+    windows.awaitTermination();
+  }
+  /// Window rows the aggregation dropped as late, over all its batches.
+  int64_t LateRowsDropped() const {
+    int64_t n = 0;
+    for (const auto& p : windows.recentProgress()) {
+      for (const auto& op : p.state_operators) n += op.num_rows_dropped_by_watermark;
+    }
+    return n;
+  }
+};
+
+DemoQueries StartDemoQueries(const DataFrame& bad, const DataFrame& clean, const fs::path& root,
+                             const std::string& name_prefix) {
+  auto to_json = [&](const DataFrame& df, const std::string& name) {
+    return df.writeStream()
+        .format("json")
+        .queryName(name_prefix + name)
+        .option("checkpointLocation", (root / "checkpoints" / name).string())
+        .trigger(Trigger::AvailableNow())
+        .start((root / name).string());
+  };
+  DataFrame per_window = clean.withWatermark("ts", "10 minutes")
+                             .groupBy({window(col("ts"), "5 minutes", "1 minute"), col("action")})
+                             .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
+                                   avg("amount").alias("avg_amount"), max(col("ts")).alias("latest_event")});
+  StreamingQuery dead = to_json(bad, "dead_letters");
+  StreamingQuery main = to_json(clean, "clean_events");
+  StreamingQuery windows = per_window.writeStream()
+                               .format("delta")
+                               .queryName(name_prefix + "action_windows")
+                               .outputMode("append")
+                               .option("checkpointLocation", (root / "checkpoints/action_windows").string())
+                               .option("lateRowsPath", (root / "late_events").string())
+                               .trigger(Trigger::AvailableNow())
+                               .start((root / "action_windows").string());
+  return DemoQueries{dead, main, windows};
+}
+
 // The windowed results are a Delta table (one commit per micro-batch): prints its history size, a
 // query over it, the same count at its first version (time travel), and how to query it with
 // `sluice sql`.
@@ -217,40 +270,15 @@ int RunKafkaDemo(fs::path root, int files, int per_file) {
                                   col("ts").isNotNull())
                         .drop("raw");
 
-  StreamingQuery dead = bad.writeStream()
-                            .format("json")
-                            .queryName("kafka_dead_letters")
-                            .option("checkpointLocation", (root / "checkpoints/dead_letters").string())
-                            .trigger(Trigger::AvailableNow())
-                            .start((root / "dead_letters").string());
-  StreamingQuery main = clean.writeStream()
-                            .format("json")
-                            .queryName("kafka_clean_events")
-                            .option("checkpointLocation", (root / "checkpoints/clean_events").string())
-                            .trigger(Trigger::AvailableNow())
-                            .start((root / "clean_events").string());
-  DataFrame per_window = clean.withWatermark("ts", "10 minutes")
-                             .groupBy({window(col("ts"), "5 minutes", "1 minute"), col("action")})
-                             .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
-                                   avg("amount").alias("avg_amount"), max(col("ts")).alias("latest_event")});
-  StreamingQuery windows = per_window.writeStream()
-                               .format("delta")
-                               .queryName("kafka_action_windows")
-                               .outputMode("append")
-                               .option("checkpointLocation", (root / "checkpoints/action_windows").string())
-                               .option("lateRowsPath", (root / "late_events").string())
-                               .trigger(Trigger::AvailableNow())
-                               .start((root / "action_windows").string());
-  main.awaitTermination();
-  dead.awaitTermination();
-  windows.awaitTermination();
-  int64_t consumed = 0, late_dropped = 0;
-  for (const auto& p : main.recentProgress()) consumed += p.num_input_rows;
-  for (const auto& p : windows.recentProgress()) {
-    for (const auto& op : p.state_operators) late_dropped += op.num_rows_dropped_by_watermark;
-  }
+  DemoQueries queries = StartDemoQueries(bad, clean, root, "kafka_");
+  queries.AwaitAll();
+  int64_t consumed = 0;
+  for (const auto& p : queries.clean.recentProgress()) consumed += p.num_input_rows;
+  int64_t late_dropped = queries.LateRowsDropped();
   std::string end_offsets;
-  if (auto last = main.lastProgress(); last && !last->sources.empty()) end_offsets = last->sources[0].end_offset;
+  if (auto last = queries.clean.lastProgress(); last && !last->sources.empty()) {
+    end_offsets = last->sources[0].end_offset;
+  }
 
   int64_t n_out = spark.read().format("json").schema(clean.schema()).load((root / "clean_events").string()).count();
   int64_t n_dead = spark.read().format("json").load((root / "dead_letters").string()).count();
@@ -354,41 +382,9 @@ int RunDemoCommand(const std::vector<std::string>& args) {
                           .drop("_corrupt_record")
                           .transform(create_features);
 
-    StreamingQuery dead = bad.writeStream()
-                              .format("json")
-                              .queryName("dead_letters")
-                              .option("checkpointLocation", (root / "checkpoints/dead_letters").string())
-                              .trigger(Trigger::AvailableNow())
-                              .start((root / "dead_letters").string());
-    StreamingQuery main = clean.writeStream()
-                              .format("json")
-                              .queryName("clean_events")
-                              .option("checkpointLocation", (root / "checkpoints/clean_events").string())
-                              .trigger(Trigger::AvailableNow())
-                              .start((root / "clean_events").string());
-    // The seed's windowed aggregation (append mode): 5-minute windows sliding every minute per
-    // event type, with a 10-minute watermark. A window is written once, after the watermark passes
-    // its end; events too late for a closed window are dropped and counted in the progress
-    // (stateOperators.numRowsDroppedByWatermark) and written to the late-rows dead-letter sink.
-    DataFrame per_window = clean.withWatermark("ts", "10 minutes")
-                               .groupBy({window(col("ts"), "5 minutes", "1 minute"), col("action")})
-                               .agg({sum("amount").alias("total_amount"), count("*").alias("event_count"),
-                                     avg("amount").alias("avg_amount"), max(col("ts")).alias("latest_event")});
-    StreamingQuery windows = per_window.writeStream()
-                                 .format("delta")
-                                 .queryName("action_windows")
-                                 .outputMode("append")
-                                 .option("checkpointLocation", (root / "checkpoints/action_windows").string())
-                                 .option("lateRowsPath", (root / "late_events").string())
-                                 .trigger(Trigger::AvailableNow())
-                                 .start((root / "action_windows").string());
-    main.awaitTermination();
-    dead.awaitTermination();
-    windows.awaitTermination();
-    int64_t late_dropped = 0;
-    for (const auto& p : windows.recentProgress()) {
-      for (const auto& op : p.state_operators) late_dropped += op.num_rows_dropped_by_watermark;
-    }
+    DemoQueries queries = StartDemoQueries(bad, clean, root, "");
+    queries.AwaitAll();
+    int64_t late_dropped = queries.LateRowsDropped();
 
     // Summary: read the sink folders back (the readers honour the sinks' _spark_metadata logs).
     DataFrame out = spark.read().format("json").schema(clean.schema()).load((root / "clean_events").string());
