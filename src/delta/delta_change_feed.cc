@@ -437,21 +437,10 @@ PlanPtr MakeDeltaChangeFeedPlan(const SessionState& session, const std::string& 
     start = latest.version + 1;
     end = latest.version;
   }
-  PlanPtr plan = MakePlan(PlanKind::kSource);
   auto relation = std::make_shared<DeltaChangeFeedRelation>(
       table, *start, *end, std::move(files), schema, physical_schema, session.weak_from_this(),
       DeltaScanSettings::FromSession(session));
-  for (const StructField& f : relation->schema()->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    a.nullable = true;
-    plan->output.push_back(std::move(a));
-  }
-  plan->source = std::move(relation);
-  plan->resolved = true;
-  plan->is_streaming = false;
-  return plan;
+  return MakeSourcePlan(std::move(relation), /*streaming=*/false);
 }
 
 }  // namespace sluice

@@ -93,19 +93,10 @@ PlanPtr MakeDeltaRelationPlan(const SessionState& session, const std::string& pa
   size_t batch_rows = static_cast<size_t>(
       std::max<int64_t>(1, session.GetConfInt("spark.sluice.maxBatchRows", 8192)));
 
-  PlanPtr plan = MakePlan(PlanKind::kSource);
-  for (const StructField& f : snapshot.schema->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    a.nullable = true;
-    plan->output.push_back(std::move(a));
-  }
-  plan->source = std::make_shared<DeltaRelation>(std::move(snapshot), options,
-                                                 session.weak_from_this(), max_partition_bytes,
-                                                 open_cost_bytes, Parallelism(session), batch_rows);
-  plan->resolved = true;
-  plan->is_streaming = false;
+  PlanPtr plan = MakeSourcePlan(
+      std::make_shared<DeltaRelation>(std::move(snapshot), options, session.weak_from_this(), max_partition_bytes,
+                                      open_cost_bytes, Parallelism(session), batch_rows),
+      /*streaming=*/false);
   return plan;
 }
 

@@ -518,22 +518,11 @@ PlanPtr MakeDeltaStreamPlan(const SessionState& session, const std::string& path
           "deletionVectors: Sluice cannot stream this table.");
     }
   }
-  PlanPtr plan = MakePlan(PlanKind::kSource);
   // Only the file-reading options reach the scanner.
   std::map<std::string, std::string> scan_options;
   auto relation = std::make_shared<DeltaStreamRelation>(std::move(snapshot), std::move(parsed),
                                                         scan_options, session.weak_from_this());
-  for (const StructField& f : relation->schema()->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    a.nullable = true;
-    plan->output.push_back(std::move(a));
-  }
-  plan->source = std::move(relation);
-  plan->resolved = true;
-  plan->is_streaming = true;
-  return plan;
+  return MakeSourcePlan(std::move(relation), /*streaming=*/true);
 }
 
 }  // namespace sluice

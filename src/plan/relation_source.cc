@@ -14,4 +14,20 @@ std::unique_ptr<StreamSource> RelationSource::CreateStream(const StreamSourceCon
                       " cannot be read as a stream: use session.read() for batch reads");
 }
 
+PlanPtr MakeSourcePlan(std::shared_ptr<RelationSource> source, bool streaming, SourceNullability nullability) {
+  PlanPtr plan = MakePlan(PlanKind::kSource);
+  TypePtr schema = source->schema();  // may be a new object: keep it alive while iterating
+  for (const StructField& f : schema->fields()) {
+    Attribute a;
+    a.name = f.name;
+    a.type = f.type;
+    a.nullable = nullability == SourceNullability::kAllNullable || f.nullable;
+    plan->output.push_back(std::move(a));
+  }
+  plan->source = std::move(source);
+  plan->resolved = true;
+  plan->is_streaming = streaming;
+  return plan;
+}
+
 }  // namespace sluice

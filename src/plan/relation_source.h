@@ -16,6 +16,7 @@
 
 #include "columnar/record_batch.h"
 #include "expr/eval_context.h"
+#include "plan/logical_plan.h"
 
 namespace sluice {
 
@@ -80,5 +81,13 @@ class RelationSource {
   /// Streaming sources: a reader for one query run.
   virtual std::unique_ptr<StreamSource> CreateStream(const StreamSourceContext& ctx) const;
 };
+
+/// Whether a source plan's columns are all nullable (as Spark marks file and memory columns) or
+/// take the nullability of the source's schema.
+enum class SourceNullability { kAllNullable, kFromSchema };
+
+/// A resolved kSource plan over `source`, one output column per field of source->schema().
+PlanPtr MakeSourcePlan(std::shared_ptr<RelationSource> source, bool streaming,
+                       SourceNullability nullability = SourceNullability::kAllNullable);
 
 }  // namespace sluice

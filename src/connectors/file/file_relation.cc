@@ -130,18 +130,7 @@ PlanPtr MakeFileRelationPlan(const SessionState& session, const std::string& for
         InferFileSchema(spec.format, spec.options, files, spec.time_zone, infer_partition_types);
   }
 
-  PlanPtr plan = MakePlan(PlanKind::kSource);
-  for (const StructField& f : spec.schema->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    a.nullable = true;
-    plan->output.push_back(std::move(a));
-  }
-  plan->source = std::make_shared<FileRelation>(std::move(spec), session.weak_from_this());
-  plan->resolved = true;
-  plan->is_streaming = streaming;
-  return plan;
+  return MakeSourcePlan(std::make_shared<FileRelation>(std::move(spec), session.weak_from_this()), streaming);
 }
 
 }  // namespace sluice

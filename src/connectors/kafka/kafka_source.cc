@@ -524,19 +524,8 @@ PlanPtr MakeKafkaPlan(const SessionState& session, const std::map<std::string, s
                       bool streaming) {
   OptionMap opts(options.begin(), options.end());
   kafka::SourceOptions o = kafka::ParseSourceOptions(opts, streaming);
-  auto plan = MakePlan(PlanKind::kSource);
-  auto rel = std::make_shared<kafka::KafkaRelation>(std::move(o), streaming);
-  for (const auto& f : rel->schema()->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    a.nullable = f.nullable;
-    plan->output.push_back(a);
-  }
-  plan->source = rel;
-  plan->resolved = true;
-  plan->is_streaming = streaming;
-  return plan;
+  return MakeSourcePlan(std::make_shared<kafka::KafkaRelation>(std::move(o), streaming), streaming,
+                        SourceNullability::kFromSchema);
 }
 
 PlanPtr MakeReadKafkaPlan(const SessionState& session, const std::vector<ExprPtr>& args) {

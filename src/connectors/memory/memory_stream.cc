@@ -121,18 +121,7 @@ int64_t MemoryStream::addData(const std::vector<std::vector<Value>>& rows) {
 }
 
 DataFrame MemoryStream::toDF() const {
-  auto plan = MakePlan(PlanKind::kSource);
-  plan->source = std::make_shared<MemoryStreamRelation>(impl_);
-  for (const auto& f : impl_->schema->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    a.nullable = true;
-    plan->output.push_back(a);
-  }
-  plan->resolved = true;
-  plan->is_streaming = true;
-  return DataFrame(session_, plan);
+  return DataFrame(session_, MakeSourcePlan(std::make_shared<MemoryStreamRelation>(impl_), /*streaming=*/true));
 }
 
 const TypePtr& MemoryStream::schema() const { return impl_->schema; }

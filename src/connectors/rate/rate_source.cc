@@ -214,19 +214,8 @@ PlanPtr MakeRatePlan(const SessionState& session, const std::string& format,
     b.start_timestamp_ms = PositiveOption(opts, "startTimestamp", 0, true);
     b.advance_ms = PositiveOption(opts, "advanceMillisPerBatch", 1000, true);
   }
-  auto plan = MakePlan(PlanKind::kSource);
-  plan->source = std::make_shared<RateRelation>(format, r, b, session.clock());
-  TypePtr schema = RateSchema();
-  for (const auto& f : schema->fields()) {
-    Attribute a;
-    a.name = f.name;
-    a.type = f.type;
-    a.nullable = false;
-    plan->output.push_back(a);
-  }
-  plan->resolved = true;
-  plan->is_streaming = true;
-  return plan;
+  return MakeSourcePlan(std::make_shared<RateRelation>(format, r, b, session.clock()), /*streaming=*/true,
+                        SourceNullability::kFromSchema);
 }
 
 }  // namespace sluice
