@@ -161,6 +161,27 @@ void GroupHashTable::Grow() {
   slots_.swap(slots);
 }
 
+size_t GroupHashTable::ProbeSlot(uint64_t h, const uint64_t* packed, const std::vector<VectorPtr>& keys,
+                                 size_t row) const {
+  const uint64_t tag = h & kTagMask;
+  const size_t mask = slots_.size() - 1;
+  const size_t words = packed_words_;
+  for (size_t s = h & mask;; s = (s + 1) & mask) {
+    uint64_t v = slots_[s];
+    if (v == 0) return s;
+    if ((v & kTagMask) != tag) continue;
+    auto g = static_cast<uint32_t>((v & ~kTagMask) - 1);
+    bool equal;
+    if (packed != nullptr) {
+      const uint64_t* stored = packed_keys_.data() + static_cast<size_t>(g) * words;
+      equal = std::equal(packed, packed + words, stored);
+    } else {
+      equal = hashes_[g] == h && KeyEquals(keys, row, g);
+    }
+    if (equal) return s;
+  }
+}
+
 void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
                                   std::vector<uint32_t>* group_ids) {
   group_ids->resize(n);
@@ -181,9 +202,7 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
       if (words > 0) PackRows(keys, i, m, chunk_packed_.data());
     }
     uint64_t h = chunk_hashes_[k];
-    uint64_t tag = h & kTagMask;
     size_t mask = slots_.size() - 1;
-    size_t s = h & mask;
     // Software pipelining over the chunk: the slot of a row kSlotAhead rows on, and the stored key
     // its slot points to kKeyAhead rows on, are fetched while this row is probed.
     constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
@@ -195,35 +214,18 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
       if (ahead != 0) __builtin_prefetch(&packed_keys_[((ahead & ~kTagMask) - 1) * words]);
     }
     const uint64_t* packed = words > 0 ? chunk_packed_.data() + k * words : nullptr;
-    while (true) {
-      uint64_t v = slots_[s];
-      if (v == 0) {
-        uint32_t g = static_cast<uint32_t>(num_groups_++);
-        for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
-        hashes_.push_back(h);
-        if (words > 0) packed_keys_.insert(packed_keys_.end(), packed, packed + words);
-        slots_[s] = tag | (uint64_t{g} + 1);
-        ids[i] = g;
-        if (num_groups_ * 2 > slots_.size()) Grow();
-        break;
-      }
-      if ((v & kTagMask) == tag) {
-        auto g = static_cast<uint32_t>((v & ~kTagMask) - 1);
-        bool equal;
-        if (words > 0) {
-          const uint64_t* stored = packed_keys_.data() + static_cast<size_t>(g) * words;
-          equal = true;
-          for (size_t w = 0; equal && w < words; ++w) equal = stored[w] == packed[w];
-        } else {
-          equal = hashes_[g] == h && KeyEquals(keys, i, g);
-        }
-        if (equal) {
-          ids[i] = g;
-          break;
-        }
-      }
-      s = (s + 1) & mask;
+    size_t s = ProbeSlot(h, packed, keys, i);
+    if (slots_[s] != 0) {
+      ids[i] = static_cast<uint32_t>((slots_[s] & ~kTagMask) - 1);
+      continue;
     }
+    uint32_t g = static_cast<uint32_t>(num_groups_++);
+    for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
+    hashes_.push_back(h);
+    if (words > 0) packed_keys_.insert(packed_keys_.end(), packed, packed + words);
+    slots_[s] = (h & kTagMask) | (uint64_t{g} + 1);
+    ids[i] = g;
+    if (num_groups_ * 2 > slots_.size()) Grow();
   }
 }
 
@@ -236,48 +238,21 @@ void GroupHashTable::FindAll(const std::vector<VectorPtr>& keys, size_t n, std::
   const size_t words = packed_words_;
   std::vector<uint64_t> hashes(std::min(n, kChunkRows));
   std::vector<uint64_t> packed(words > 0 ? hashes.size() * words : 0);
-  const size_t mask = slots_.size() - 1;
   for (size_t begin = 0; begin < n; begin += kChunkRows) {
     size_t m = std::min(kChunkRows, n - begin);
     HashKeyRows(keys, begin, m, hashes.data());
     if (words > 0) PackRows(keys, begin, m, packed.data());
     for (size_t k = 0; k < m; ++k) {
-      uint64_t h = hashes[k];
-      uint64_t tag = h & kTagMask;
-      for (size_t s = h & mask; uint64_t v = slots_[s]; s = (s + 1) & mask) {
-        if ((v & kTagMask) != tag) continue;
-        auto g = static_cast<uint32_t>((v & ~kTagMask) - 1);
-        bool equal;
-        if (words > 0) {
-          const uint64_t* a = packed.data() + k * words;
-          const uint64_t* b = packed_keys_.data() + static_cast<size_t>(g) * words;
-          equal = std::equal(a, a + words, b);
-        } else {
-          equal = hashes_[g] == h && KeyEquals(keys, begin + k, g);
-        }
-        if (equal) {
-          (*ids)[begin + k] = g;
-          break;
-        }
-      }
+      size_t s = ProbeSlot(hashes[k], words > 0 ? packed.data() + k * words : nullptr, keys, begin + k);
+      if (slots_[s] != 0) (*ids)[begin + k] = static_cast<int64_t>((slots_[s] & ~kTagMask) - 1);
     }
   }
 }
 
 int64_t GroupHashTable::Find(const std::vector<VectorPtr>& keys, size_t row) const {
   if (keys_.empty()) return num_groups_ ? 0 : -1;
-  uint64_t h = HashKeyRow(keys, row);
-  uint64_t tag = h & kTagMask;
-  size_t mask = slots_.size() - 1;
-  size_t s = h & mask;
-  while (uint64_t v = slots_[s]) {
-    if ((v & kTagMask) == tag) {
-      auto g = static_cast<uint32_t>((v & ~kTagMask) - 1);
-      if (hashes_[g] == h && KeyEquals(keys, row, g)) return g;
-    }
-    s = (s + 1) & mask;
-  }
-  return -1;
+  size_t s = ProbeSlot(HashKeyRow(keys, row), nullptr, keys, row);
+  return slots_[s] != 0 ? static_cast<int64_t>((slots_[s] & ~kTagMask) - 1) : -1;
 }
 
 }  // namespace sluice

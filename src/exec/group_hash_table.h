@@ -41,6 +41,10 @@ class GroupHashTable {
 
  private:
   bool KeyEquals(const std::vector<VectorPtr>& keys, size_t row, uint32_t group) const;
+  /// Slot of the group whose key equals row `row` of `keys` (hash `h`), or the empty slot where it
+  /// would go. `packed` is the row's packed key (compared word by word), or null to compare the
+  /// columns.
+  size_t ProbeSlot(uint64_t h, const uint64_t* packed, const std::vector<VectorPtr>& keys, size_t row) const;
   /// Doubles the slot array and re-inserts every group.
   void Grow();
   /// Packs rows [begin, begin + n) of `keys` into out[0, n * packed_words_).
