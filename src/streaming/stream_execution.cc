@@ -423,11 +423,6 @@ bool StreamExecution::RunTrigger() {
   sb.state = inc.state.get();
   sb.output_mode = static_cast<int>(spec_.output_mode);
   sb.no_data_batch = no_data_batch;
-  std::optional<LateRowCollector> late_rows;
-  if (spec_.late_rows_sink) {
-    late_rows.emplace(batch_id, session_->MakeEvalContext().time_zone);
-    sb.late_rows = &*late_rows;
-  }
   std::vector<int64_t> rows_per_source(nsrc, 0);
   for (size_t i = 0; i < nsrc; ++i) {
     const auto& end = entry.source_offsets[i];
@@ -446,6 +441,11 @@ bool StreamExecution::RunTrigger() {
   ctx.pool = &session_->pool();
   ctx.shuffle_partitions = inc.shuffle_partitions;
   ctx.stream = &sb;
+  std::optional<LateRowCollector> late_rows;
+  if (spec_.late_rows_sink) {
+    late_rows.emplace(batch_id, ctx.eval.time_zone);
+    sb.late_rows = &*late_rows;
+  }
   auto parts = inc.physical.root->Execute(ctx);
   std::vector<RecordBatchPtr> out;
   int64_t out_rows = 0;
