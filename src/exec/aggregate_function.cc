@@ -680,6 +680,16 @@ std::unique_ptr<Accumulator> ForPrimitive(const TypePtr& t, Args&&... args) {
 
 }  // namespace
 
+void AppendAccumulatorStateFields(const std::vector<ExprPtr>& calls, std::vector<StructField>* fields) {
+  EvalContext ctx;
+  for (const auto& call : calls) {
+    auto types = MakeAccumulator(*call, ctx)->StateTypes();
+    std::string name = call->ToSql();
+    for (size_t s = 0; s < types.size(); ++s)
+      fields->emplace_back(types.size() == 1 ? name : fmt::format("{}.{}", name, s), types[s]);
+  }
+}
+
 std::unique_ptr<Accumulator> MakeAccumulator(const Expr& call, const EvalContext& ctx) {
   const std::string& n = call.name;
   const TypePtr& result = call.type;

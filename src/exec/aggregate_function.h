@@ -35,4 +35,9 @@ class Accumulator {
 /// call the analyzer should have rejected.
 std::unique_ptr<Accumulator> MakeAccumulator(const Expr& call, const EvalContext& ctx);
 
+/// Appends the intermediate state fields of `calls` to `fields`, as state stores keep them: one
+/// field per state column, named after the call ("sum(v)", or "avg(v).0", "avg(v).1" when a call
+/// keeps several).
+void AppendAccumulatorStateFields(const std::vector<ExprPtr>& calls, std::vector<StructField>* fields);
+
 }  // namespace sluice

@@ -76,13 +76,7 @@ std::vector<StateSchemaInfo> HashAggregate::StateSchemas() const {
   info.operator_name = "stateStoreSave";
   std::vector<StructField> keys, values;
   for (size_t k = 0; k < spec_.keys.size(); ++k) keys.emplace_back(spec_.keys[k]->ToSql(), key_types_[k]);
-  EvalContext ctx;
-  for (size_t a = 0; a < spec_.aggregate_calls.size(); ++a) {
-    auto types = MakeAccumulator(*spec_.aggregate_calls[a], ctx)->StateTypes();
-    std::string name = spec_.aggregate_calls[a]->ToSql();
-    for (size_t s = 0; s < types.size(); ++s)
-      values.emplace_back(types.size() == 1 ? name : fmt::format("{}.{}", name, s), types[s]);
-  }
+  AppendAccumulatorStateFields(spec_.aggregate_calls, &values);
   info.key_schema = DataType::Struct(std::move(keys));
   info.value_schema = DataType::Struct(std::move(values));
   return {info};
