@@ -6,9 +6,9 @@
 //                            evolution) that crosses a checkpoint; a partitioned table with
 //                            delta.enableChangeDataFeed (appends, an overwrite, OPTIMIZE).
 //   delta_dump TABLE         prints every row of the table's latest version as Sluice's Delta
-//                            reader reads it, one JSON object per line, in parquet_dump's
-//                            normalized rendering (DATE as days, TIMESTAMP as microseconds, BINARY
-//                            as hex, FLOAT/DOUBLE NaN as null).
+//                            reader reads it, one JSON object per line, in the normalized
+//                            rendering of ../normalized_json.h (DATE as days, TIMESTAMP as
+//                            microseconds, BINARY as hex, FLOAT/DOUBLE NaN as null).
 //   delta_dump --changes TABLE  prints the table's change data feed from version 0 (readChangeFeed)
 //                            the same way, with _change_type, _commit_version, _commit_timestamp.
 // On an error prints "ERROR <message>" and exits 1.
