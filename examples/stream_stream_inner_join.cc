@@ -14,6 +14,8 @@
 // watermark - 1 hour and clicks older than the watermark.
 //
 // Usage: example_stream_stream_inner_join
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 
@@ -30,7 +32,7 @@ Value At(int hour, int minute) { return Value::Timestamp((hour * 3600LL + minute
 
 int main() {
   namespace fs = std::filesystem;
-  fs::path checkpoint = fs::temp_directory_path() / "sluice-example-inner-join";
+  fs::path checkpoint = fs::temp_directory_path() / ("sluice-example-inner-join-" + std::to_string(::getpid()));
   fs::remove_all(checkpoint);
   Session spark = Session::builder()
                       .appName("StreamStreamInnerJoin")

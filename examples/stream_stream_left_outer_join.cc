@@ -12,6 +12,8 @@
 // what each round added to the output.
 //
 // Usage: example_stream_stream_left_outer_join
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
 
@@ -28,7 +30,7 @@ Value At(int hour, int minute) { return Value::Timestamp((hour * 3600LL + minute
 
 int main() {
   namespace fs = std::filesystem;
-  fs::path checkpoint = fs::temp_directory_path() / "sluice-example-left-outer-join";
+  fs::path checkpoint = fs::temp_directory_path() / ("sluice-example-left-outer-join-" + std::to_string(::getpid()));
   fs::remove_all(checkpoint);
   Session spark = Session::builder()
                       .appName("StreamStreamLeftOuterJoin")

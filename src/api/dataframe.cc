@@ -6,6 +6,7 @@
 #include "api/query_execution.h"
 #include "api/session_catalog.h"
 #include "api/session_state.h"
+#include "api/show_table.h"
 #include "exec/physical_planner.h"
 #include "expr/expression.h"
 #include "plan/logical_plan.h"
@@ -371,40 +372,7 @@ std::string DataFrame::showString(int num_rows, int truncate) const {
   auto rows = limit(num_rows + 1).collect();
   bool more = static_cast<int>(rows.size()) > num_rows;
   if (more) rows.erase(rows.begin() + num_rows, rows.end());
-  EvalContext ctx = session_->MakeEvalContext();
-  auto names = columns();
-  std::vector<std::vector<std::string>> cells;
-  cells.push_back(names);
-  for (const auto& r : rows) {
-    std::vector<std::string> line;
-    for (size_t c = 0; c < r.size(); ++c) {
-      std::string s = r[c].is_null() ? "NULL" : FormatCastString(r[c], ctx.time_zone);
-      if (truncate > 0 && static_cast<int>(s.size()) > truncate) {
-        s = truncate < 4 ? s.substr(0, truncate) : s.substr(0, truncate - 3) + "...";
-      }
-      line.push_back(s);
-    }
-    cells.push_back(line);
-  }
-  std::vector<size_t> width(names.size(), 3);
-  for (const auto& line : cells) {
-    for (size_t c = 0; c < line.size(); ++c) width[c] = std::max(width[c], line[c].size());
-  }
-  std::string sep = "+";
-  for (size_t w : width) sep += std::string(w, '-') + "+";
-  sep += "\n";
-  std::string out = sep;
-  for (size_t r = 0; r < cells.size(); ++r) {
-    out += "|";
-    for (size_t c = 0; c < cells[r].size(); ++c) {
-      const std::string& s = cells[r][c];
-      std::string pad(width[c] - s.size(), ' ');
-      out += (truncate > 0 ? pad + s : s + pad) + "|";
-    }
-    out += "\n";
-    if (r == 0) out += sep;
-  }
-  out += sep;
+  std::string out = RenderShowTable(columns(), rows, session_->MakeEvalContext().time_zone, truncate);
   if (more) out += fmt::format("only showing top {} row{}\n", num_rows, num_rows == 1 ? "" : "s");
   return out;
 }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "api/session_state.h"
+#include "api/show_table.h"
 #include "sluice/sluice.h"
 #include "sql/parser.h"
 #include "types/value_format.h"
@@ -38,12 +39,11 @@ std::string JsonString(const std::string& s) {
 }
 
 void Print(const DataFrame& df, const std::string& format, const std::string& tz) {
+  auto rows = df.collect();  // the query runs once, whatever the format
   if (format == "table") {
-    auto rows = df.collect();
-    std::cout << df.showString(static_cast<int>(std::max<size_t>(rows.size(), 1)), 0);
+    std::cout << RenderShowTable(df.columns(), rows, tz, 0);
     return;
   }
-  auto rows = df.collect();
   auto names = df.columns();
   if (format == "csv") {
     for (size_t i = 0; i < names.size(); ++i) std::cout << (i ? "," : "") << CsvCell(names[i]);

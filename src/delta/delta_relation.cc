@@ -31,7 +31,14 @@ std::string DeltaRelation::Description() const {
                      snapshot_.version);
 }
 
-std::vector<Partition> DeltaRelation::ReadAll(const EvalContext& ctx) const {
+FileScanner DeltaRelation::Scanner(const EvalContext& ctx) const {
+  OptionMap options;
+  options.insert(options_.begin(), options_.end());
+  return FileScanner(FileFormat::kParquet, options, snapshot_.physical_schema, ctx.time_zone,
+                     batch_rows_);
+}
+
+std::vector<std::vector<InputFile>> DeltaRelation::FileGroups() const {
   std::vector<InputFile> files;
   files.reserve(snapshot_.files.size());
   for (const DeltaFile& f : snapshot_.files) {
@@ -42,22 +49,33 @@ std::vector<Partition> DeltaRelation::ReadAll(const EvalContext& ctx) const {
     in.partition_values = f.partition_values;
     files.push_back(std::move(in));
   }
-  OptionMap options;
-  options.insert(options_.begin(), options_.end());
-  FileScanner scanner(FileFormat::kParquet, options, snapshot_.physical_schema, ctx.time_zone,
-                      batch_rows_);
-  auto groups = PackFilePartitions(std::move(files), max_partition_bytes_, open_cost_bytes_,
-                                   parallelism_, /*splittable=*/false);
+  return PackFilePartitions(std::move(files), max_partition_bytes_, open_cost_bytes_, parallelism_,
+                            /*splittable=*/false);
+}
+
+std::vector<Partition> DeltaRelation::ReadAll(const EvalContext& ctx) const {
   ThreadPool* pool = nullptr;
   std::shared_ptr<const SessionState> session = session_.lock();
   if (session) pool = &session->pool();
   ReadCounts counts;
-  std::vector<Partition> parts = scanner.ReadPartitions(groups, pool, &counts);
+  std::vector<Partition> parts = Scanner(ctx).ReadPartitions(FileGroups(), pool, &counts);
   // Physical -> logical names (column mapping); same columns, same order.
   for (Partition& p : parts) {
     for (RecordBatchPtr& b : p) b = RecordBatch::Make(snapshot_.schema, b->columns(), b->num_rows());
   }
   return parts;
+}
+
+std::vector<ChunkStream> DeltaRelation::ReadStreams(const EvalContext& ctx) const {
+  std::vector<ChunkStream> streams = Scanner(ctx).OpenStreams(FileGroups(), nullptr);
+  // Physical -> logical names (column mapping); same columns, same order.
+  for (ChunkStream& s : streams) {
+    s = [next = std::move(s), schema = snapshot_.schema]() -> RecordBatchPtr {
+      RecordBatchPtr b = next();
+      return b ? RecordBatch::Make(schema, b->columns(), b->num_rows()) : nullptr;
+    };
+  }
+  return streams;
 }
 
 namespace {

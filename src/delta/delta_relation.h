@@ -1,6 +1,6 @@
 // DeltaRelation: a batch read of a Delta table snapshot as a plan leaf. The snapshot (log replay,
 // see delta_log.h) is taken when the plan is created, as Spark resolves a Delta relation at
-// analysis time; ReadAll reads the snapshot's data files with the Parquet reader (physical column
+// analysis time; ReadAll / ReadStreams read the snapshot's data files with the Parquet reader (physical column
 // names under column mapping, partition columns filled from the add actions' partitionValues)
 // and outputs batches of the logical schema.
 //
@@ -10,7 +10,9 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
+#include "connectors/file/file_scan.h"
 #include "delta/delta_log.h"
 #include "plan/logical_plan.h"
 #include "plan/relation_source.h"
@@ -30,10 +32,16 @@ class DeltaRelation : public RelationSource {
   /// "DeltaScan [file:/abs/path] version N".
   std::string Description() const override;
   std::vector<Partition> ReadAll(const EvalContext& ctx) const override;
+  std::vector<ChunkStream> ReadStreams(const EvalContext& ctx) const override;
 
   const DeltaSnapshot& snapshot() const { return snapshot_; }
 
  private:
+  /// A Parquet scanner of the snapshot's physical schema.
+  FileScanner Scanner(const EvalContext& ctx) const;
+  /// The snapshot's data files packed into read partitions.
+  std::vector<std::vector<InputFile>> FileGroups() const;
+
   DeltaSnapshot snapshot_;
   std::map<std::string, std::string> options_;
   std::weak_ptr<const SessionState> session_;

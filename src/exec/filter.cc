@@ -39,6 +39,11 @@ std::vector<Partition> Filter::Execute(ExecContext& ctx) {
   return MapChunks(ctx, input, [&](const RecordBatchPtr& c) { return Apply(c, ctx.eval); });
 }
 
+std::vector<ChunkStream> Filter::ExecuteStreams(ExecContext& ctx) {
+  return MapChunkStreams(children_[0]->ExecuteStreams(ctx),
+                         [this, &ctx](const RecordBatchPtr& c) { return Apply(c, ctx.eval); });
+}
+
 std::string Filter::Describe() const { return "Filter " + condition_->ToSql(); }
 
 }  // namespace sluice

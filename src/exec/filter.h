@@ -11,6 +11,7 @@ class Filter : public PhysicalOperator {
  public:
   Filter(std::unique_ptr<PhysicalOperator> child, ExprPtr condition);
   std::vector<Partition> Execute(ExecContext& ctx) override;
+  std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
   RecordBatchPtr Apply(const RecordBatchPtr& chunk, const EvalContext& ctx) const;
 

@@ -61,6 +61,11 @@ std::vector<Partition> FilterProject::Execute(ExecContext& ctx) {
   return MapChunks(ctx, input, [&](const RecordBatchPtr& c) { return Apply(c, ctx.eval); });
 }
 
+std::vector<ChunkStream> FilterProject::ExecuteStreams(ExecContext& ctx) {
+  return MapChunkStreams(children_[0]->ExecuteStreams(ctx),
+                         [this, &ctx](const RecordBatchPtr& c) { return Apply(c, ctx.eval); });
+}
+
 std::string FilterProject::Describe() const {
   std::string s = "FilterProject " + condition_->ToSql() + " [";
   for (size_t i = 0; i < original_exprs_.size(); ++i) s += (i ? ", " : "") + original_exprs_[i]->ToSql();

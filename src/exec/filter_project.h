@@ -13,6 +13,7 @@ class FilterProject : public PhysicalOperator {
   FilterProject(TypePtr schema, std::unique_ptr<PhysicalOperator> child, ExprPtr condition,
                 std::vector<ExprPtr> exprs);
   std::vector<Partition> Execute(ExecContext& ctx) override;
+  std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
 
  private:

@@ -1,7 +1,9 @@
 #include "exec/hash_aggregate.h"
 
-#include <chrono>
 #include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
 
 #include "exec/aggregate_function.h"
 #include "exec/filter.h"
@@ -116,12 +118,12 @@ RecordBatchPtr HashAggregate::DropLateRows(const RecordBatchPtr& chunk, const Ev
   return chunk->Take(keep);
 }
 
-RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext& ctx) const {
+RecordBatchPtr HashAggregate::Partial(const ChunkStream& input, const EvalContext& ctx) const {
   GroupHashTable table(key_types_);
   std::vector<std::unique_ptr<Accumulator>> accs;
   for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx));
   std::vector<uint32_t> groups;
-  for (const auto& chunk : input) {
+  while (RecordBatchPtr chunk = input()) {
     if (chunk->num_rows() == 0) continue;
     std::vector<VectorPtr> keys;
     for (const auto& k : spec_.keys) keys.push_back(Evaluate(*k, *chunk, ctx));
@@ -347,16 +349,16 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
 }
 
 std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
-  auto input = children_[0]->Execute(ctx);
-  int64_t dropped = 0;
+  // The input is pulled chunk by chunk into the partial aggregation: a batch scan's rows are never
+  // all in memory at once.
+  std::vector<ChunkStream> input = children_[0]->ExecuteStreams(ctx);
+  std::atomic<int64_t> dropped{0};
   // Late rows are dropped in append and update modes only: complete mode keeps every group.
   if (streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0 &&
       ctx.stream->output_mode != static_cast<int>(OutputMode::kComplete)) {
-    std::mutex m;
-    input = MapChunks(ctx, input, [&](const RecordBatchPtr& c) {
+    input = MapChunkStreams(std::move(input), [&](const RecordBatchPtr& c) {
       int64_t d = 0;
       auto r = DropLateRows(c, ctx.eval, ctx.stream->watermark_for_late_rows_ms, ctx.stream->late_rows, &d);
-      std::lock_guard<std::mutex> l(m);
       dropped += d;
       return r;
     });
@@ -376,7 +378,7 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
     progress_.operator_name = "stateStoreSave";
     progress_.num_shuffle_partitions = static_cast<int64_t>(nparts);
     progress_.num_state_store_instances = static_cast<int64_t>(nparts);
-    progress_.num_rows_dropped_by_watermark = dropped;
+    progress_.num_rows_dropped_by_watermark = dropped.load();
     last_output_mode_ = ctx.stream->output_mode;
     last_eviction_watermark_ms_ = ctx.stream->watermark_for_eviction_ms;
   }

@@ -43,8 +43,8 @@ class HashAggregate : public PhysicalOperator {
 
  private:
   struct PartitionState;
-  /// Partial aggregation of one input partition: [keys..., states...] rows.
-  RecordBatchPtr Partial(const Partition& input, const EvalContext& ctx) const;
+  /// Partial aggregation of one input partition, pulled chunk by chunk: [keys..., states...] rows.
+  RecordBatchPtr Partial(const ChunkStream& input, const EvalContext& ctx) const;
   /// Final aggregation of one shuffle partition (batch or streaming).
   RecordBatchPtr Final(size_t part, const std::vector<RecordBatchPtr>& partials, ExecContext& ctx);
   /// Splits `batch` rows by key hash into `n` partitions (keys are the first columns).

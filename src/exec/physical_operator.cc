@@ -6,6 +6,10 @@
 
 namespace sluice {
 
+std::vector<ChunkStream> PhysicalOperator::ExecuteStreams(ExecContext& ctx) {
+  return StreamPartitions(Execute(ctx));
+}
+
 void PhysicalOperator::CollectStateProgress(std::vector<StateOperatorProgress>* out) const {
   for (const auto& c : children_) c->CollectStateProgress(out);
 }
@@ -52,6 +56,21 @@ std::vector<Partition> MapChunks(ExecContext& ctx, const std::vector<Partition>&
     }
   });
   return out;
+}
+
+std::vector<ChunkStream> MapChunkStreams(std::vector<ChunkStream> input,
+                                         std::function<RecordBatchPtr(const RecordBatchPtr&)> fn) {
+  auto shared_fn = std::make_shared<std::function<RecordBatchPtr(const RecordBatchPtr&)>>(std::move(fn));
+  for (ChunkStream& s : input) {
+    s = [next = std::move(s), shared_fn]() -> RecordBatchPtr {
+      while (RecordBatchPtr c = next()) {
+        RecordBatchPtr r = (*shared_fn)(c);
+        if (r && r->num_rows() > 0) return r;
+      }
+      return nullptr;
+    };
+  }
+  return input;
 }
 
 std::vector<std::vector<RecordBatchPtr>> HashPartition(

@@ -60,6 +60,11 @@ class PhysicalOperator {
   virtual ~PhysicalOperator() = default;
 
   virtual std::vector<Partition> Execute(ExecContext& ctx) = 0;
+  /// Pipelined execution: the output partitions as chunk streams that compute each chunk when it
+  /// is pulled, so chunks flow from a scan through filters and projections into their consumer
+  /// (an aggregation) without the input being held in memory. Partitions are pulled in parallel,
+  /// each by one thread. Default: Execute()'s partitions.
+  virtual std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx);
   /// One-line description for explain(): "Filter (amount > 10)".
   virtual std::string Describe() const = 0;
   /// Adds progress of stateful operators (nearest the sink first) to `out`.
@@ -89,6 +94,10 @@ void ParallelFor(ThreadPool* pool, size_t n, const std::function<void(size_t)>& 
 /// results are dropped.
 std::vector<Partition> MapChunks(ExecContext& ctx, const std::vector<Partition>& input,
                                  const std::function<RecordBatchPtr(const RecordBatchPtr&)>& fn);
+/// Streams applying `fn` to each chunk of `input` as it is pulled; empty results are skipped.
+/// `fn` must stay valid while the streams are used and be safe to call from several threads.
+std::vector<ChunkStream> MapChunkStreams(std::vector<ChunkStream> input,
+                                         std::function<RecordBatchPtr(const RecordBatchPtr&)> fn);
 
 /// Shuffle partition (of n) for a row hash. Uses the hash's high 32 bits: hash tables inside a
 /// partition index by the low bits, which must not be constant within a partition.

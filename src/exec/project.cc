@@ -21,6 +21,11 @@ std::vector<Partition> Project::Execute(ExecContext& ctx) {
   return MapChunks(ctx, input, [&](const RecordBatchPtr& c) { return Apply(c, ctx.eval); });
 }
 
+std::vector<ChunkStream> Project::ExecuteStreams(ExecContext& ctx) {
+  return MapChunkStreams(children_[0]->ExecuteStreams(ctx),
+                         [this, &ctx](const RecordBatchPtr& c) { return Apply(c, ctx.eval); });
+}
+
 std::string Project::Describe() const {
   std::string s = "Project [";
   for (size_t i = 0; i < exprs_.size(); ++i) {

@@ -10,6 +10,7 @@ class Project : public PhysicalOperator {
  public:
   Project(TypePtr schema, std::unique_ptr<PhysicalOperator> child, std::vector<ExprPtr> exprs);
   std::vector<Partition> Execute(ExecContext& ctx) override;
+  std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
   /// Evaluates the projection over one chunk.
   RecordBatchPtr Apply(const RecordBatchPtr& chunk, const EvalContext& ctx) const;

@@ -11,6 +11,10 @@ SourceScan::SourceScan(TypePtr schema, std::shared_ptr<RelationSource> source)
 
 std::vector<Partition> SourceScan::Execute(ExecContext& ctx) { return source_->ReadAll(ctx.eval); }
 
+std::vector<ChunkStream> SourceScan::ExecuteStreams(ExecContext& ctx) {
+  return source_->ReadStreams(ctx.eval);
+}
+
 std::string SourceScan::Describe() const { return "Scan " + source_->Description(); }
 
 LocalScan::LocalScan(TypePtr schema, std::vector<std::vector<Value>> rows)

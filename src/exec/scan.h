@@ -10,6 +10,7 @@ class SourceScan : public PhysicalOperator {
  public:
   SourceScan(TypePtr schema, std::shared_ptr<RelationSource> source);
   std::vector<Partition> Execute(ExecContext& ctx) override;
+  std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
 
  private:

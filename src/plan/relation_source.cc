@@ -9,6 +9,24 @@ std::vector<Partition> RelationSource::ReadAll(const EvalContext&) const {
                       " is a streaming source: use writeStream.start() to read it");
 }
 
+std::vector<ChunkStream> StreamPartitions(std::vector<Partition> partitions) {
+  std::vector<ChunkStream> out;
+  out.reserve(partitions.size());
+  for (Partition& p : partitions) {
+    auto chunks = std::make_shared<Partition>(std::move(p));
+    out.push_back([chunks, next = size_t{0}]() mutable -> RecordBatchPtr {
+      if (next == chunks->size()) return nullptr;
+      RecordBatchPtr c = std::move((*chunks)[next++]);  // released as soon as it is consumed
+      return c;
+    });
+  }
+  return out;
+}
+
+std::vector<ChunkStream> RelationSource::ReadStreams(const EvalContext& ctx) const {
+  return StreamPartitions(ReadAll(ctx));
+}
+
 std::unique_ptr<StreamSource> RelationSource::CreateStream(const StreamSourceContext&) const {
   throw AnalysisError("[UNSUPPORTED_DATA_SOURCE] " + Description() +
                       " cannot be read as a stream: use session.read() for batch reads");

@@ -31,6 +31,13 @@ struct ReadLimit {
 /// Chunks of rows of one input partition.
 using Partition = std::vector<RecordBatchPtr>;
 
+/// The chunks of one partition produced on demand: each call returns the next chunk, null after
+/// the last. Called from one thread at a time; may throw (a read error) from any call.
+using ChunkStream = std::function<RecordBatchPtr()>;
+
+/// One stream per partition, over chunks already in memory.
+std::vector<ChunkStream> StreamPartitions(std::vector<Partition> partitions);
+
 /// One run of a streaming source. Used from the query thread only.
 class StreamSource {
  public:
@@ -78,6 +85,10 @@ class RelationSource {
   virtual std::string Description() const = 0;
   /// Batch sources: all data, as partitions.
   virtual std::vector<Partition> ReadAll(const EvalContext& ctx) const;
+  /// Batch sources: all data as one chunk stream per partition, read as the streams are pulled
+  /// where the source can (files), so a consumer such as an aggregation never holds the whole
+  /// input. Default: ReadAll()'s partitions.
+  virtual std::vector<ChunkStream> ReadStreams(const EvalContext& ctx) const;
   /// Streaming sources: a reader for one query run.
   virtual std::unique_ptr<StreamSource> CreateStream(const StreamSourceContext& ctx) const;
 };

@@ -43,6 +43,24 @@ std::vector<Partition> FileRelation::ReadAll(const EvalContext& ctx) const {
   return out;
 }
 
+std::vector<ChunkStream> FileRelation::ReadStreams(const EvalContext& ctx) const {
+  ListingOptions listing = ListingOptions::FromMap(spec_.options);
+  std::vector<InputFile> files = ListInputFiles(spec_.path, listing, /*must_exist=*/true);
+  FileScanner scanner(spec_.format, spec_.options, spec_.schema, ctx.time_zone, spec_.batch_rows);
+  auto groups =
+      PackFilePartitions(std::move(files), spec_.max_partition_bytes, spec_.open_cost_bytes,
+                         spec_.parallelism, scanner.IsSplittable());
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    last_counts_ = ReadCounts{};
+  }
+  // The relation outlives the plan's execution (the plan holds it), so the callback may use it.
+  return scanner.OpenStreams(std::move(groups), [this](const ReadCounts& c) {
+    std::lock_guard<std::mutex> lock(mu_);
+    AddReadCounts(&last_counts_, c);
+  });
+}
+
 std::unique_ptr<StreamSource> FileRelation::CreateStream(const StreamSourceContext& ctx) const {
   if (!spec_.streaming) return RelationSource::CreateStream(ctx);
   return std::make_unique<FileStreamSource>(spec_, ctx);

@@ -117,93 +117,185 @@ FileScanner::FileScanner(FileFormat format, OptionMap options, TypePtr schema,
   CheckUtf8Encoding(options_);
 }
 
-std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCounts* counts) const {
-  const auto& fields = schema_->fields();
-  // Output column i comes from the path (partition_slot[i] set) or from data column data_index[i].
-  std::vector<std::optional<Value>> partition_slot(fields.size());
-  std::vector<int> data_index(fields.size(), -1);
+FileBatchReader::FileBatchReader(const FileScanner& scanner, const InputFile& file)
+    : scanner_(&scanner), file_(file) {
+  const auto& fields = scanner.schema()->fields();
+  // Output column i comes from the path (partition_slot_[i] set) or from data column data_index_[i].
+  partition_slot_.resize(fields.size());
+  data_index_.assign(fields.size(), -1);
   std::vector<StructField> data_fields;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (const auto* pv = FindPartitionValue(file, fields[i].name)) {
-      partition_slot[i] = PartitionValue(pv->second, fields[i].type);
+      partition_slot_[i] = PartitionValue(pv->second, fields[i].type);
     } else {
-      data_index[i] = static_cast<int>(data_fields.size());
+      data_index_[i] = static_cast<int>(data_fields.size());
       data_fields.push_back(fields[i]);
     }
   }
-  TypePtr data_schema = StructType(data_fields);
+  has_partition_columns_ = data_fields.size() != fields.size();
+  data_schema_ = StructType(std::move(data_fields));
+}
+
+FileBatchReader::~FileBatchReader() = default;
+
+RecordBatchPtr FileBatchReader::Next(ReadCounts* counts) {
+  while (true) {
+    RecordBatchPtr b = scanner_->format() == FileFormat::kParquet ? NextParquet(counts) : NextLines(counts);
+    if (b == nullptr) return nullptr;
+    if (b->num_rows() == 0) continue;
+    return ToOutput(b);
+  }
+}
+
+RecordBatchPtr FileBatchReader::NextParquet(ReadCounts* counts) {
+  if (parquet_ == nullptr) {
+    if (parquet_done_) return nullptr;
+    parquet_ = std::make_unique<ParquetReader>(InputBuffer::FromFile(file_.path.string()));
+    parquet_->SetReadSchema(data_schema_);
+    row_group_ = -1;
+  }
+  while (true) {
+    if (row_group_ >= 0) {
+      if (RecordBatchPtr b = parquet_->NextBatch()) {
+        counts->records += static_cast<int64_t>(b->num_rows());
+        counts->rows_emitted += static_cast<int64_t>(b->num_rows());
+        return b;
+      }
+    }
+    if (++row_group_ >= parquet_->num_row_groups()) {
+      parquet_.reset();  // closes the file
+      parquet_done_ = true;
+      return nullptr;
+    }
+    if (!parquet_->RowGroupMayMatch(row_group_)) continue;
+    parquet_->StartRowGroup(row_group_, BatchRows());
+  }
+}
+
+size_t FileBatchReader::BatchRows() const {
+  auto it = scanner_->options().find("batchRows");
+  int64_t rows = it == scanner_->options().end() ? 0 : std::atoll(it->second.c_str());
+  if (rows <= 0) throw AnalysisError("option 'batchRows' must be positive");
+  return static_cast<size_t>(rows);
+}
+
+RecordBatchPtr FileBatchReader::NextLines(ReadCounts* counts) {
+  if (!lines_read_) {
+    lines_ = ReadLineFormat(counts);
+    lines_read_ = true;
+  }
+  if (next_line_batch_ == lines_.size()) return nullptr;
+  return std::move(lines_[next_line_batch_++]);
+}
+
+std::vector<RecordBatchPtr> FileBatchReader::ReadLineFormat(ReadCounts* counts) const {
+  const InputFile& file = file_;
+  const OptionMap& all_options = scanner_->options();
   InputBufferPtr input;
   OptionMap split_options;
-  const OptionMap* options = &options_;
-  if (file.IsWholeFile() || format_ == FileFormat::kParquet) {
+  const OptionMap* options = &all_options;
+  const FileFormat format = scanner_->format();
+  if (file.IsWholeFile()) {
     input = InputBuffer::FromFile(file.path.string());
   } else {
     input = InputBuffer::FromString(ReadLineRange(file.path.string(), file.start, file.length),
                                     file.path.string());
-    if (file.start > 0 && format_ == FileFormat::kCsv) {
-      split_options = options_;  // only the first split holds the header line
+    if (file.start > 0 && format == FileFormat::kCsv) {
+      split_options = all_options;  // only the first split holds the header line
       split_options["header"] = "false";
       options = &split_options;
     }
   }
-
   std::vector<RecordBatchPtr> data;
   ReadCounts file_counts;
-  switch (format_) {
+  switch (format) {
     case FileFormat::kJson: {
-      JsonReader reader(data_schema, JsonOptions::FromMap(*options));
+      JsonReader reader(data_schema_, JsonOptions::FromMap(*options));
       reader.Open(input);
       data = reader.ReadAll();
       file_counts = reader.counts();
       break;
     }
     case FileFormat::kCsv: {
-      CsvReader reader(data_schema, CsvOptions::FromMap(*options));
+      CsvReader reader(data_schema_, CsvOptions::FromMap(*options));
       reader.Open(input);
       data = reader.ReadAll();
       file_counts = reader.counts();
       break;
     }
     case FileFormat::kText: {
+      const auto& data_fields = data_schema_->fields();
       if (data_fields.size() != 1 || data_fields[0].type->id() != TypeId::kString) {
         throw AnalysisError(
             fmt::format("Text data source supports only a single column, and you have {} columns.",
                         data_fields.size()));
       }
-      TextReader reader(TextOptions::FromMap(options_));
+      TextReader reader(TextOptions::FromMap(all_options));
       reader.Open(input);
       while (RecordBatchPtr b = reader.Next()) {
-        data.push_back(RecordBatch::Make(data_schema, b->columns(), b->num_rows()));
+        data.push_back(RecordBatch::Make(data_schema_, b->columns(), b->num_rows()));
       }
       file_counts = reader.counts();
       break;
     }
-    case FileFormat::kParquet: {
-      ParquetReader reader(input);
-      reader.SetReadSchema(data_schema);
-      data = reader.ReadAll();
-      for (const RecordBatchPtr& b : data) file_counts.records += static_cast<int64_t>(b->num_rows());
-      file_counts.rows_emitted = file_counts.records;
-      break;
-    }
+    case FileFormat::kParquet:
+      break;  // read by NextParquet
   }
-  if (counts) AddReadCounts(counts, file_counts);
+  AddReadCounts(counts, file_counts);
+  return data;
+}
 
-  bool has_partition_columns = data_fields.size() != fields.size();
+RecordBatchPtr FileBatchReader::ToOutput(const RecordBatchPtr& b) const {
+  const TypePtr& schema = scanner_->schema();
+  if (!has_partition_columns_) return RecordBatch::Make(schema, b->columns(), b->num_rows());
+  const auto& fields = schema->fields();
+  std::vector<VectorPtr> columns(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    columns[i] = partition_slot_[i] ? Vector::MakeConstant(*partition_slot_[i], b->num_rows())
+                                    : b->column(static_cast<size_t>(data_index_[i]));
+  }
+  return RecordBatch::Make(schema, std::move(columns), b->num_rows());
+}
+
+std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCounts* counts) const {
+  FileBatchReader reader(*this, file);
   std::vector<RecordBatchPtr> out;
-  out.reserve(data.size());
-  for (const RecordBatchPtr& b : data) {
-    if (b->num_rows() == 0) continue;
-    if (!has_partition_columns) {
-      out.push_back(RecordBatch::Make(schema_, b->columns(), b->num_rows()));
-      continue;
-    }
-    std::vector<VectorPtr> columns(fields.size());
-    for (size_t i = 0; i < fields.size(); ++i) {
-      columns[i] = partition_slot[i] ? Vector::MakeConstant(*partition_slot[i], b->num_rows())
-                                     : b->column(static_cast<size_t>(data_index[i]));
-    }
-    out.push_back(RecordBatch::Make(schema_, std::move(columns), b->num_rows()));
+  while (RecordBatchPtr b = reader.Next(counts)) out.push_back(std::move(b));
+  return out;
+}
+
+std::vector<ChunkStream> FileScanner::OpenStreams(
+    std::vector<std::vector<InputFile>> groups,
+    std::function<void(const ReadCounts&)> on_group_done) const {
+  auto self = std::make_shared<const FileScanner>(*this);
+  auto done = std::make_shared<std::function<void(const ReadCounts&)>>(std::move(on_group_done));
+  std::vector<ChunkStream> out;
+  out.reserve(groups.size());
+  for (auto& g : groups) {
+    struct State {
+      std::vector<InputFile> files;
+      size_t next_file = 0;
+      std::unique_ptr<FileBatchReader> reader;
+      ReadCounts counts;
+      bool finished = false;
+    };
+    auto st = std::make_shared<State>();
+    st->files = std::move(g);
+    out.push_back([self, done, st]() -> RecordBatchPtr {
+      while (!st->finished) {
+        if (st->reader == nullptr) {
+          if (st->next_file == st->files.size()) {
+            st->finished = true;
+            if (*done) (*done)(st->counts);
+            break;
+          }
+          st->reader = std::make_unique<FileBatchReader>(*self, st->files[st->next_file++]);
+        }
+        if (RecordBatchPtr b = st->reader->Next(&st->counts)) return b;
+        st->reader.reset();
+      }
+      return nullptr;
+    });
   }
   return out;
 }

@@ -8,6 +8,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,9 +19,11 @@
 #include "formats/read_options.h"
 #include "plan/relation_source.h"
 #include "sluice/types.h"
+#include "sluice/value.h"
 
 namespace sluice {
 
+class ParquetReader;
 class ThreadPool;
 
 enum class FileFormat : uint8_t { kJson, kCsv, kText, kParquet };
@@ -54,11 +59,51 @@ class FileScanner {
   /// Reads each group of files as one partition, on `pool` when given (else inline).
   std::vector<Partition> ReadPartitions(const std::vector<std::vector<InputFile>>& groups,
                                         ThreadPool* pool, ReadCounts* counts) const;
+  /// One stream per group of files, reading the files in order as it is pulled (see
+  /// FileBatchReader). After a group's last batch, `on_group_done` (if set) gets its record
+  /// accounting; it may be called from any thread. The streams keep a copy of the scanner.
+  std::vector<ChunkStream> OpenStreams(std::vector<std::vector<InputFile>> groups,
+                                       std::function<void(const ReadCounts&)> on_group_done) const;
 
  private:
   FileFormat format_;
   OptionMap options_;
   TypePtr schema_;
+};
+
+/// One file's batches of the scanner's schema, read as they are asked for: Parquet a batch at a
+/// time (batchRows rows, row group by row group: memory holds about a page per column plus the
+/// batch), the line formats (JSON, CSV, text) the whole file or byte range at the first call.
+/// Partition columns are filled from the file's path. Thread-compatible.
+class FileBatchReader {
+ public:
+  /// `scanner` must outlive the reader.
+  FileBatchReader(const FileScanner& scanner, const InputFile& file);
+  ~FileBatchReader();
+  /// The next non-empty batch, or null after the last; adds the record accounting of what it
+  /// read to *counts. Throws as FileScanner::ReadFile.
+  RecordBatchPtr Next(ReadCounts* counts);
+
+ private:
+  RecordBatchPtr NextParquet(ReadCounts* counts);
+  RecordBatchPtr NextLines(ReadCounts* counts);
+  std::vector<RecordBatchPtr> ReadLineFormat(ReadCounts* counts) const;
+  /// A batch of the file's data columns as one of the scanner's schema.
+  RecordBatchPtr ToOutput(const RecordBatchPtr& b) const;
+  size_t BatchRows() const;
+
+  const FileScanner* scanner_;
+  InputFile file_;
+  TypePtr data_schema_;  // the columns read from the file
+  std::vector<std::optional<Value>> partition_slot_;
+  std::vector<int> data_index_;
+  bool has_partition_columns_ = false;
+  std::unique_ptr<ParquetReader> parquet_;
+  int row_group_ = -1;
+  bool parquet_done_ = false;
+  std::vector<RecordBatchPtr> lines_;
+  size_t next_line_batch_ = 0;
+  bool lines_read_ = false;
 };
 
 /// Infers the schema of a batch read of `files`: the data schema (JSON inference; CSV header names

@@ -1,5 +1,5 @@
-// ParquetReader: a Parquet file -> RecordBatches, one per row group (Spark's vectorized reader
-// semantics). Reads every physical and logical type Spark reads (see parquet_schema.h), the
+// ParquetReader: a Parquet file -> RecordBatches of at most batch_rows() rows each, row group by
+// row group (Spark's vectorized reader semantics). Reads every physical and logical type Spark reads (see parquet_schema.h), the
 // encodings PLAIN, PLAIN_DICTIONARY / RLE_DICTIONARY, RLE (booleans, levels), BIT_PACKED (legacy
 // levels), DELTA_BINARY_PACKED, DELTA_LENGTH_BYTE_ARRAY, DELTA_BYTE_ARRAY and BYTE_STREAM_SPLIT, data
 // pages v1 and v2, and the codecs of parquet_codec.h. Nested STRUCT / ARRAY / MAP columns are
@@ -10,21 +10,29 @@
 // file read as NULL. Row-group skipping: SetFilters takes conjunctive simple predicates (column,
 // comparison, literal) and row groups whose min/max statistics prove no row can match are skipped.
 //
+// Batches: top-level flat columns of the common types (booleans, integers, floating point, dates,
+// microsecond timestamps, strings, binary) are decoded page by page straight into each batch, so a
+// row group of any size is read in bounded memory; other columns (nested, converted types) are
+// decoded a column chunk at a time and sliced into the batches.
+//
 // I/O: an input made by InputBuffer::FromFile that is not loaded yet is never loaded whole: the
-// footer and then windows of about a page (1 MiB, or the page when larger) are read with pread into
-// one reused buffer, so memory holds about a page of the file (plus the decoded batches), not the
-// file; the reader keeps the file open until it is destroyed. Other inputs are read in place.
+// footer and then, per column being read, windows of about a page (1 MiB, or the page when larger)
+// are read with pread into a reused buffer, so memory holds about a page per column (plus the
+// decoded batches), not the file; the reader keeps the file open until it is destroyed. Other
+// inputs are read in place.
 //
 // Errors: malformed input throws IoError "Cannot read Parquet file <name>: <what>" naming the
 // column and row group where known; reads never go past the input buffer. Thread-compatible.
 #pragma once
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "columnar/record_batch.h"
 #include "formats/input_buffer.h"
+#include "formats/parquet/column_page_reader.h"
 #include "formats/parquet/parquet_metadata.h"
 #include "formats/parquet/parquet_schema.h"
 #include "sluice/value.h"
@@ -68,18 +76,34 @@ class ParquetReader {
   /// False when statistics prove that no row of row group `rg` satisfies the filters.
   bool RowGroupMayMatch(int rg) const;
 
-  /// Reads row group `rg` (ignoring filters).
-  RecordBatchPtr ReadRowGroup(int rg);
+  /// Rows per batch of ReadAll (default kDefaultBatchRows).
+  void SetBatchRows(size_t n) { batch_rows_ = std::max<size_t>(n, 1); }
+  size_t batch_rows() const { return batch_rows_; }
+  static constexpr size_t kDefaultBatchRows = 64 * 1024;
+
+  /// Starts reading row group `rg` (ignoring filters) in batches of at most `batch_rows` rows;
+  /// NextBatch hands them out. Columns that are not decoded batch by batch are read here.
+  void StartRowGroup(int rg, size_t batch_rows);
+  /// The next batch of the row group begun by StartRowGroup, or null after its last row (having
+  /// checked that every column chunk held exactly the row group's rows). Batches stay valid after
+  /// the reader moves on.
+  RecordBatchPtr NextBatch();
   /// Reads every row group the filters do not exclude; counts rows in *skipped_row_groups.
   std::vector<RecordBatchPtr> ReadAll(int* skipped_row_groups = nullptr);
 
  private:
   struct ColumnData;
+  struct RowGroupCursor;
   [[noreturn]] void Fail(const std::string& what) const;
   VectorPtr ReadField(int rg, const parquet::PlanNode& node);
-  /// Decodes column chunk `column` of row group `rg`; `top_level` when the leaf is a top-level
-  /// field (then flat columns may be decoded straight into their output vector).
-  void ReadColumnChunk(int rg, int column, bool top_level, ColumnData* out);
+  /// The file as the page readers see it.
+  parquet::FileRangeReader FileRanges() const;
+  /// The schema leaf of leaf column `column`.
+  const parquet::PlanNode& Leaf(int column) const;
+  /// The pages of column chunk `column` of row group `rg`.
+  parquet::ColumnPageReader OpenColumnChunk(int rg, int column) const;
+  /// Decodes column chunk `column` of row group `rg` whole (values and levels).
+  void ReadColumnChunk(int rg, int column, ColumnData* out);
   VectorPtr Assemble(const parquet::PlanNode& node, int slot_rep, int slot_def);
   /// Bytes [offset, offset + n) of the file: in place for a loaded input, else read into *buf.
   /// REQUIRES: the range lies inside the file.
@@ -91,11 +115,12 @@ class ParquetReader {
   TypePtr read_schema_;
   std::vector<int> read_fields_;  // per output column: index into file_schema_.fields or -1
   std::vector<ParquetPredicate> filters_;
-  std::vector<std::unique_ptr<ColumnData>> columns_;  // of the row group being read
+  std::vector<std::unique_ptr<ColumnData>> columns_;  // of the field being assembled
+  std::unique_ptr<RowGroupCursor> cursor_;            // of StartRowGroup / NextBatch
+  size_t batch_rows_ = kDefaultBatchRows;
   int64_t footer_length_ = 0;
   int64_t file_size_ = 0;
-  int fd_ = -1;             // pread source (an unloaded file input), else -1
-  std::string chunk_buf_;   // the window of the file being decoded (pread inputs), reused
+  int fd_ = -1;  // pread source (an unloaded file input), else -1
 };
 
 }  // namespace sluice
