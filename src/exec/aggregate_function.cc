@@ -1,7 +1,10 @@
 #include "exec/aggregate_function.h"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
 #include <limits>
 #include <unordered_set>
 
@@ -64,6 +67,22 @@ class CountAcc : public Accumulator {
       if (AllValid(args, i)) ++counts_[groups[i]];
     }
   }
+  void UpdateOneGroup(const std::vector<VectorPtr>& args, uint32_t g, size_t n) override {
+    int64_t c = 0;
+    if (count_if_) {
+      const Vector& a = *args[0];
+      for (size_t i = 0; i < n; ++i) c += a.IsValid(i) && a.Get<uint8_t>(i);
+    } else {
+      bool any_nulls = false;
+      for (const auto& a : args) any_nulls |= a->MayHaveNulls();
+      if (!any_nulls) {
+        c = static_cast<int64_t>(n);
+      } else {
+        for (size_t i = 0; i < n; ++i) c += AllValid(args, i);
+      }
+    }
+    counts_[g] += c;
+  }
   void Merge(const std::vector<VectorPtr>& state, const uint32_t* groups, size_t n) override {
     const int64_t* c = state[0]->data<int64_t>();
     for (size_t i = 0; i < n; ++i) counts_[groups[i]] += c[i];
@@ -86,32 +105,6 @@ class CountAcc : public Accumulator {
 
 // ---- sum / avg over int64, double, decimal (int128) ----
 enum class SumKind { kLong, kDouble, kDecimal };
-
-template <typename T>
-T ReadAs(const Vector& v, size_t i);
-template <>
-int64_t ReadAs<int64_t>(const Vector& v, size_t i) {
-  switch (v.type_id()) {
-    case TypeId::kByte: return v.Get<int8_t>(i);
-    case TypeId::kShort: return v.Get<int16_t>(i);
-    case TypeId::kInt:
-    case TypeId::kDate: return v.Get<int32_t>(i);
-    default: return v.Get<int64_t>(i);
-  }
-}
-template <>
-double ReadAs<double>(const Vector& v, size_t i) {
-  switch (v.type_id()) {
-    case TypeId::kFloat: return v.Get<float>(i);
-    case TypeId::kDouble: return v.Get<double>(i);
-    default: return static_cast<double>(ReadAs<int64_t>(v, i));
-  }
-}
-template <>
-int128_t ReadAs<int128_t>(const Vector& v, size_t i) {
-  if (v.type_id() == TypeId::kDecimal) return v.Get<int128_t>(i);
-  return ReadAs<int64_t>(v, i);
-}
 
 int128_t Pow10(int n) {
   int128_t r = 1;
@@ -145,28 +138,77 @@ class SumAcc : public Accumulator {
     counts_.resize(n, 0);
     overflow_.resize(n, 0);
   }
-  void Add(uint32_t g, T v) {
+  // Adds v to a running sum, flagging overflow (or throwing it under ANSI) as each addition does.
+  void AddTo(T* sum, uint8_t* overflow, T v) const {
     if constexpr (std::is_same_v<T, int64_t>) {
-      if (__builtin_add_overflow(sums_[g], v, &sums_[g])) {
+      if (__builtin_add_overflow(*sum, v, sum)) {
         if (ansi_) Overflow(avg_ ? "avg" : "sum");
-        overflow_[g] = 1;
+        *overflow = 1;
       }
     } else if constexpr (std::is_same_v<T, int128_t>) {
-      sums_[g] += v;
-      if (sums_[g] >= limit_ || sums_[g] <= -limit_) overflow_[g] = 1;
+      *sum += v;
+      if (*sum >= limit_ || *sum <= -limit_) *overflow = 1;
     } else {
-      sums_[g] += v;
+      *sum += v;
     }
+  }
+  void Add(uint32_t g, T v) {
+    AddTo(&sums_[g], &overflow_[g], v);
     has_[g] = 1;
+  }
+  // Calls fn(from) with a typed pointer to the input's values: the physical type is dispatched once
+  // per chunk, not per row.
+  template <typename Fn>
+  void DispatchInput(const Vector& a, Fn&& fn) {
+    switch (a.type_id()) {
+      case TypeId::kNull: return;
+      case TypeId::kByte: return fn(a.data<int8_t>());
+      case TypeId::kShort: return fn(a.data<int16_t>());
+      case TypeId::kInt:
+      case TypeId::kDate: return fn(a.data<int32_t>());
+      case TypeId::kFloat:
+        if constexpr (std::is_same_v<T, double>) return fn(a.data<float>());
+        break;
+      case TypeId::kDouble:
+        if constexpr (std::is_same_v<T, double>) return fn(a.data<double>());
+        break;
+      case TypeId::kDecimal:
+        if constexpr (std::is_same_v<T, int128_t>) return fn(a.data<int128_t>());
+        break;
+      default: break;
+    }
+    fn(a.data<int64_t>());
   }
   void Update(const std::vector<VectorPtr>& args, const uint32_t* groups, size_t n) override {
     const Vector& a = *args[0];
-    if (a.type_id() == TypeId::kNull) return;
-    for (size_t i = 0; i < n; ++i) {
-      if (a.IsNull(i)) continue;
-      Add(groups[i], ReadAs<T>(a, i));
-      ++counts_[groups[i]];
-    }
+    const bool nulls = a.MayHaveNulls();
+    DispatchInput(a, [&](const auto* d) {
+      for (size_t i = 0; i < n; ++i) {
+        if (nulls && a.IsNull(i)) continue;
+        Add(groups[i], static_cast<T>(d[i]));
+        if (avg_) ++counts_[groups[i]];
+      }
+    });
+  }
+  void UpdateOneGroup(const std::vector<VectorPtr>& args, uint32_t g, size_t n) override {
+    const Vector& a = *args[0];
+    const bool nulls = a.MayHaveNulls();
+    DispatchInput(a, [&](const auto* d) {
+      // The running sum stays in a register; the additions (and their overflow checks) are the
+      // same as row by row.
+      T sum = sums_[g];
+      uint8_t overflow = overflow_[g];
+      int64_t added = 0;
+      for (size_t i = 0; i < n; ++i) {
+        if (nulls && a.IsNull(i)) continue;
+        AddTo(&sum, &overflow, static_cast<T>(d[i]));
+        ++added;
+      }
+      sums_[g] = sum;
+      overflow_[g] = overflow;
+      if (added > 0) has_[g] = 1;
+      if (avg_) counts_[g] += added;
+    });
   }
   void Merge(const std::vector<VectorPtr>& state, const uint32_t* groups, size_t n) override {
     const Vector& s = *state[0];
@@ -312,8 +354,73 @@ class ValueAcc : public Accumulator {
     return greater ? c > 0 : c < 0;
   }
   void Update(const std::vector<VectorPtr>& args, const uint32_t* groups, size_t n) override {
+    const Vector& v = *args[0];
+    if ((op_ == Op::kMin || op_ == Op::kMax) && (v.type_id() == TypeId::kString || v.type_id() == TypeId::kBinary)) {
+      UpdateBytesMinMax(v, groups, n);
+      return;
+    }
     const Vector* ord = args.size() > 1 && (op_ == Op::kMaxBy || op_ == Op::kMinBy) ? args[1].get() : nullptr;
-    for (size_t i = 0; i < n; ++i) Offer(groups[i], *args[0], i, ord, i);
+    for (size_t i = 0; i < n; ++i) Offer(groups[i], v, i, ord, i);
+  }
+  void UpdateOneGroup(const std::vector<VectorPtr>& args, uint32_t g, size_t n) override {
+    const Vector& v = *args[0];
+    if (!((op_ == Op::kMin || op_ == Op::kMax) && (v.type_id() == TypeId::kString || v.type_id() == TypeId::kBinary))) {
+      Accumulator::UpdateOneGroup(args, g, n);
+      return;
+    }
+    // The chunk's best row first, then one comparison with the group's value.
+    const bool is_max = op_ == Op::kMax;
+    const bool nulls = v.MayHaveNulls();
+    size_t best = n;
+    std::string_view best_bytes;
+    for (size_t i = 0; i < n; ++i) {
+      if (nulls && v.IsNull(i)) continue;
+      std::string_view x = v.GetString(i);
+      if (best != n) {
+        int c = CompareBytes(x, best_bytes);
+        if (is_max ? c <= 0 : c >= 0) continue;
+      }
+      best = i;
+      best_bytes = x;
+    }
+    if (best == n) return;
+    if (set_[g]) {
+      int c = CompareBytes(best_bytes, values_[g].GetString());
+      if (is_max ? c <= 0 : c >= 0) return;
+    }
+    values_[g] = v.GetValue(best);
+    set_[g] = 1;
+  }
+  // min / max of strings or binary: byte-wise comparison (as Spark orders them) against each
+  // group's current value, which is copied only when a row beats it.
+  void UpdateBytesMinMax(const Vector& v, const uint32_t* groups, size_t n) {
+    const bool is_max = op_ == Op::kMax;
+    const bool nulls = v.MayHaveNulls();
+    for (size_t i = 0; i < n; ++i) {
+      if (nulls && v.IsNull(i)) continue;
+      uint32_t g = groups[i];
+      std::string_view x = v.GetString(i);
+      if (set_[g]) {
+        int c = CompareBytes(x, values_[g].GetString());
+        if (is_max ? c <= 0 : c >= 0) continue;
+      }
+      values_[g] = v.GetValue(i);
+      set_[g] = 1;
+    }
+  }
+  // Byte-wise three-way comparison; short prefixes are compared inline (most strings that are
+  // grouped or aggregated are short).
+  static int CompareBytes(std::string_view a, std::string_view b) {
+    size_t n = std::min(a.size(), b.size());
+    size_t head = std::min<size_t>(n, 16);
+    for (size_t i = 0; i < head; ++i) {
+      if (a[i] != b[i]) return static_cast<uint8_t>(a[i]) < static_cast<uint8_t>(b[i]) ? -1 : 1;
+    }
+    if (n > head) {
+      int c = std::memcmp(a.data() + head, b.data() + head, n - head);
+      if (c != 0) return c;
+    }
+    return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
   }
   void Merge(const std::vector<VectorPtr>& state, const uint32_t* groups, size_t n) override {
     bool by = op_ == Op::kMaxBy || op_ == Op::kMinBy;
@@ -394,6 +501,20 @@ class PrimitiveMinMaxAcc : public Accumulator {
     for (size_t i = 0; i < n; ++i) {
       if (a.IsValid(i)) Offer(groups[i], d[i]);
     }
+  }
+  void UpdateOneGroup(const std::vector<VectorPtr>& args, uint32_t g, size_t n) override {
+    const Vector& a = *args[0];
+    const T* d = a.data<T>();
+    const bool nulls = a.MayHaveNulls();
+    size_t i = 0;
+    while (i < n && nulls && a.IsNull(i)) ++i;
+    if (i == n) return;
+    T best = d[i];
+    for (++i; i < n; ++i) {
+      if (nulls && a.IsNull(i)) continue;
+      if (max_ ? Less(best, d[i]) : Less(d[i], best)) best = d[i];
+    }
+    Offer(g, best);
   }
   void Merge(const std::vector<VectorPtr>& state, const uint32_t* groups, size_t n) override {
     Update(state, groups, n);
@@ -688,6 +809,11 @@ void AppendAccumulatorStateFields(const std::vector<ExprPtr>& calls, std::vector
     for (size_t s = 0; s < types.size(); ++s)
       fields->emplace_back(types.size() == 1 ? name : fmt::format("{}.{}", name, s), types[s]);
   }
+}
+
+void Accumulator::UpdateOneGroup(const std::vector<VectorPtr>& args, uint32_t group, size_t n) {
+  std::vector<uint32_t> groups(n, group);
+  Update(args, groups.data(), n);
 }
 
 std::unique_ptr<Accumulator> MakeAccumulator(const Expr& call, const EvalContext& ctx) {

@@ -23,6 +23,9 @@ class Accumulator {
   virtual void Resize(size_t n) = 0;
   /// Adds row i of `args` to group groups[i], for i in [0, n).
   virtual void Update(const std::vector<VectorPtr>& args, const uint32_t* groups, size_t n) = 0;
+  /// Adds rows [0, n) of `args` to `group` (a global aggregation's one group): the same result as
+  /// Update with every groups[i] == group, without the per-row group lookups.
+  virtual void UpdateOneGroup(const std::vector<VectorPtr>& args, uint32_t group, size_t n);
   /// Merges row i of the intermediate `state` columns into group groups[i].
   virtual void Merge(const std::vector<VectorPtr>& state, const uint32_t* groups, size_t n) = 0;
   /// Intermediate state of groups sel[0..] (all groups [0, num_groups) when sel is null).

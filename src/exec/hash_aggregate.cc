@@ -138,7 +138,11 @@ RecordBatchPtr HashAggregate::Partial(const ChunkStream& input, const EvalContex
         if (call.name == "count" && !call.distinct && constant) continue;
         args.push_back(Evaluate(*c, *chunk, ctx));
       }
-      accs[a]->Update(args, groups.data(), chunk->num_rows());
+      if (spec_.keys.empty()) {
+        accs[a]->UpdateOneGroup(args, 0, chunk->num_rows());  // a global aggregate's one group
+      } else {
+        accs[a]->Update(args, groups.data(), chunk->num_rows());
+      }
     }
   }
   std::vector<VectorPtr> cols = table.keys();

@@ -12,6 +12,8 @@
 #include <brotli/decode.h>
 #endif
 
+#include "formats/parquet/snappy_block.h"
+
 namespace sluice::parquet {
 
 namespace {
@@ -156,11 +158,15 @@ void Decompress(Codec codec, std::string_view in, size_t size, std::string* out)
       out->assign(in);
       return;
     case Codec::kSnappy: {
+      const auto* data = reinterpret_cast<const uint8_t*>(in.data());
       size_t n = 0;
-      if (!snappy::GetUncompressedLength(in.data(), in.size(), &n)) Corrupt(codec, "bad header");
+      if (!SnappyUncompressedLength(data, in.size(), &n)) Corrupt(codec, "bad header");
       if (n != size) Corrupt(codec, "decompressed size differs from the page header");
+      out->resize(n + kSnappyOutputSlack);  // the decoder writes into slack past the end
+      if (!SnappyDecompressBlock(data, in.size(), reinterpret_cast<uint8_t*>(out->data()), n)) {
+        Corrupt(codec, "bad data");
+      }
       out->resize(n);
-      if (!snappy::RawUncompress(in.data(), in.size(), out->data())) Corrupt(codec, "bad data");
       return;
     }
     case Codec::kGzip:
