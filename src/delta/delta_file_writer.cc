@@ -191,17 +191,20 @@ std::vector<DeltaAddFile> DeltaFileWriter::WritePartitionFiles(
     int64_t file_bytes = 0;
     auto flush = [&] {
       if (file_rows == 0) return;
-      ParquetWriter writer(data_schema_, options_.parquet);
-      for (const RecordBatchPtr& fb : file_batches) writer.Write(fb);
-      std::string content = writer.Finish();
       std::string name = fmt::format("part-{:05d}-{}.c000.{}", task, GenerateUuid(), extension_);
       fs::path file = target / name;
-      WriteFileAtomic(file, content);
+      // Row groups go to the file as they are encoded: memory holds one, not the file.
+      AtomicFileWriter file_out(file);
+      ParquetWriter writer(data_schema_, options_.parquet,
+                           [&file_out](std::string_view bytes) { file_out.Append(bytes); });
+      for (const RecordBatchPtr& fb : file_batches) writer.Write(fb);
+      writer.Finish();
+      file_out.Commit();
       DeltaAddFile add;
       add.log_path = EncodeDeltaPath(dir.empty() ? name : dir + "/" + name);
       add.local_path = file.string();
       add.partition_values = values;
-      add.size = static_cast<int64_t>(content.size());
+      add.size = file_out.bytes();
       add.modification_time = options_.modification_time_ms;
       add.data_change = data_change;
       add.stats = ComputeDeltaFileStats(data_schema_, file_batches, options_.num_indexed_cols);

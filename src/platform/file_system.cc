@@ -72,6 +72,19 @@ fs::path TempPathFor(const fs::path& path) {
          fmt::format(".{}.{:016x}.tmp", path.filename().string(), static_cast<uint64_t>(rng()));
 }
 
+// Writes all of data[0, n) to fd (a file being written for `path`).
+void WriteAll(int fd, const char* data, size_t n, const fs::path& path) {
+  while (n > 0) {
+    ssize_t w = ::write(fd, data, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      ThrowErrno("cannot write", path, errno);
+    }
+    data += w;
+    n -= static_cast<size_t>(w);
+  }
+}
+
 // Writes `content` into a new temp file beside `path`, fsynced; returns the temp path.
 fs::path WriteTempFile(const fs::path& path, std::string_view content) {
   const fs::path tmp = TempPathFor(path);
@@ -79,17 +92,7 @@ fs::path WriteTempFile(const fs::path& path, std::string_view content) {
   if (fd < 0) ThrowErrno("cannot create temp file for", path, errno);
   FdCloser closer(fd);
   TempRemover remover(tmp);
-  const char* data = content.data();
-  size_t left = content.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd, data, left);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      ThrowErrno("cannot write", tmp, errno);
-    }
-    data += n;
-    left -= static_cast<size_t>(n);
-  }
+  WriteAll(fd, content.data(), content.size(), tmp);
   if (::fsync(fd) != 0) ThrowErrno("cannot fsync", tmp, errno);
   if (::close(closer.Release()) != 0) ThrowErrno("cannot close", tmp, errno);
   remover.Dismiss();
@@ -154,11 +157,36 @@ std::string ReadFile(const fs::path& path) {
 }
 
 void WriteFileAtomic(const fs::path& path, std::string_view content) {
-  const fs::path tmp = WriteTempFile(path, content);
-  TempRemover remover(tmp);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) ThrowErrno("cannot rename temp file to", path, errno);
-  remover.Dismiss();
-  SyncDirectory(ParentOrDot(path));
+  AtomicFileWriter writer(path);
+  writer.Append(content);
+  writer.Commit();
+}
+
+AtomicFileWriter::AtomicFileWriter(fs::path path) : path_(std::move(path)), tmp_(TempPathFor(path_)) {
+  fd_ = ::open(tmp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd_ < 0) ThrowErrno("cannot create temp file for", path_, errno);
+}
+
+AtomicFileWriter::~AtomicFileWriter() {
+  if (fd_ >= 0) ::close(fd_);
+  if (!committed_) ::unlink(tmp_.c_str());
+}
+
+void AtomicFileWriter::Append(std::string_view bytes) {
+  if (fd_ < 0) throw IoError(fmt::format("cannot write {}: the file is already committed", path_.string()));
+  WriteAll(fd_, bytes.data(), bytes.size(), tmp_);
+  bytes_ += static_cast<int64_t>(bytes.size());
+}
+
+void AtomicFileWriter::Commit() {
+  if (fd_ < 0) throw IoError(fmt::format("cannot commit {} twice", path_.string()));
+  if (::fsync(fd_) != 0) ThrowErrno("cannot fsync", tmp_, errno);
+  int fd = fd_;
+  fd_ = -1;
+  if (::close(fd) != 0) ThrowErrno("cannot close", tmp_, errno);
+  if (::rename(tmp_.c_str(), path_.c_str()) != 0) ThrowErrno("cannot rename temp file to", path_, errno);
+  committed_ = true;
+  SyncDirectory(ParentOrDot(path_));
 }
 
 bool CreateFileExclusive(const fs::path& path, std::string_view content) {

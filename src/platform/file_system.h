@@ -22,6 +22,31 @@ std::string ReadFile(const std::filesystem::path& path);
 /// renames it over `path` and fsyncs the directory. The parent directory must exist.
 void WriteFileAtomic(const std::filesystem::path& path, std::string_view content);
 
+/// WriteFileAtomic for content produced piece by piece: the pieces go to a hidden temp file beside
+/// `path` as they are appended (nothing is buffered), and Commit() fsyncs it, renames it over `path`
+/// and fsyncs the directory. Destroyed without Commit (an exception while writing), the temp file
+/// is removed and `path` is untouched. Not thread-safe.
+class AtomicFileWriter {
+ public:
+  /// Creates the temp file. The parent directory must exist.
+  explicit AtomicFileWriter(std::filesystem::path path);
+  ~AtomicFileWriter();
+  AtomicFileWriter(const AtomicFileWriter&) = delete;
+  AtomicFileWriter& operator=(const AtomicFileWriter&) = delete;
+
+  void Append(std::string_view bytes);
+  /// Makes the file visible at `path`, durably. Append and Commit may not be called afterwards.
+  void Commit();
+  /// Bytes appended so far.
+  int64_t bytes() const { return bytes_; }
+
+ private:
+  std::filesystem::path path_, tmp_;
+  int fd_ = -1;
+  int64_t bytes_ = 0;
+  bool committed_ = false;
+};
+
 /// Creates `path` with `content` only if no file of that name exists, atomically: of several
 /// concurrent callers exactly one returns true, and readers never see a partial file. Returns false
 /// (leaving the existing file untouched) if `path` already exists. The parent directory must exist.

@@ -126,18 +126,28 @@ class PartFileWriter {
       int counter = 0;
       std::string content;
       int64_t rows_in_file = 0;
+      // Parquet streams each row group to its file as it is encoded; the text formats build the
+      // file's content first.
       std::unique_ptr<ParquetWriter> parquet;
+      std::unique_ptr<AtomicFileWriter> parquet_file;
+      fs::path parquet_path;
+      auto next_path = [&] {
+        return target / fmt::format("part-{:05d}-{}.c{:03d}.{}", task, job_id, counter++, ext_);
+      };
       auto flush = [&] {
         if (rows_in_file == 0) return;
         if (parquet) {
-          content = parquet->Finish();
+          parquet->Finish();
           parquet.reset();
+          parquet_file->Commit();
+          parquet_file.reset();
+          written.push_back(parquet_path);
+        } else {
+          fs::path file = next_path();
+          WriteFileAtomic(file, content);
+          written.push_back(file);
+          content.clear();
         }
-        fs::path file =
-            target / fmt::format("part-{:05d}-{}.c{:03d}.{}", task, job_id, counter++, ext_);
-        WriteFileAtomic(file, content);
-        written.push_back(file);
-        content.clear();
         rows_in_file = 0;
       };
       for (const RecordBatchPtr& part : parts) {
@@ -151,7 +161,13 @@ class PartFileWriter {
               (offset == 0 && n == part->num_rows()) ? part : part->Slice(offset, n);
           if (rows_in_file == 0) AppendHeader(&content);
           if (format_ == FileFormat::kParquet) {
-            if (!parquet) parquet = std::make_unique<ParquetWriter>(data_schema_, parquet_options_);
+            if (!parquet) {
+              parquet_path = next_path();
+              parquet_file = std::make_unique<AtomicFileWriter>(parquet_path);
+              parquet = std::make_unique<ParquetWriter>(
+                  data_schema_, parquet_options_,
+                  [out = parquet_file.get()](std::string_view bytes) { out->Append(bytes); });
+            }
             parquet->Write(chunk);
           } else {
             Render(*chunk, &content);

@@ -576,8 +576,9 @@ struct ParquetWriter::Impl {
   std::vector<LeafBuffer> leaves;
 };
 
-ParquetWriter::ParquetWriter(TypePtr schema, ParquetWriteOptions options)
-    : schema_(std::move(schema)), options_(std::move(options)), impl_(std::make_unique<Impl>()) {
+ParquetWriter::ParquetWriter(TypePtr schema, ParquetWriteOptions options, ByteSink sink)
+    : schema_(std::move(schema)), options_(std::move(options)), sink_(std::move(sink)),
+      impl_(std::make_unique<Impl>()) {
   impl_->schema = ToParquetSchema(schema_);
   for (const StructField& f : schema_->fields()) {
     impl_->fields.push_back(BuildNode(f.type, f.nullable, 0, 0, {f.name}, &impl_->leaves));
@@ -685,8 +686,14 @@ void ParquetWriter::FlushRowGroup() {
     bound += plain + b.def.size() + b.rep.size() + (1 << 12);
   }
   flushed_ += static_cast<int64_t>(out_.size());
-  if (!out_.empty()) parts_.push_back(std::move(out_));
-  out_ = std::string();
+  if (sink_) {
+    // Written out now; the buffer (and its pages) is reused for the next row group.
+    if (!out_.empty()) sink_(out_);
+    out_.clear();
+  } else {
+    if (!out_.empty()) parts_.push_back(std::move(out_));
+    out_ = std::string();
+  }
   out_.reserve(bound + bound / 8);
 
   RowGroup rg;
@@ -879,6 +886,12 @@ std::string ParquetWriter::Finish() {
   uint32_t len = static_cast<uint32_t>(footer.size());
   out_.append(reinterpret_cast<const char*>(&len), 4);
   out_ += "PAR1";
+  if (sink_) {
+    sink_(out_);
+    flushed_ += static_cast<int64_t>(out_.size());
+    out_.clear();
+    return std::string();
+  }
   if (parts_.empty()) return std::move(out_);
   std::string file;
   file.reserve(static_cast<size_t>(flushed_) + out_.size());

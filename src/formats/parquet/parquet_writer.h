@@ -5,13 +5,17 @@
 // column chunk, nested STRUCT / ARRAY (3-level LIST) / MAP, and footer key-value metadata with
 // Spark's schema JSON (`org.apache.spark.sql.parquet.row.metadata`) so Spark reads the exact types.
 //
-// The file is built in memory (one buffer per row group, joined once) and returned by Finish().
+// Output: the file is built in memory (one buffer per row group, joined once) and returned by
+// Finish(), or, given a ByteSink, handed out as it is written (each row group when it is flushed,
+// the footer at Finish()), so memory holds one row group whatever the file's size.
 // Thread-compatible.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "columnar/record_batch.h"
@@ -37,16 +41,22 @@ struct ParquetWriteOptions {
 
 class ParquetWriter {
  public:
-  /// Throws AnalysisError for types Parquet cannot hold.
-  ParquetWriter(TypePtr schema, ParquetWriteOptions options = ParquetWriteOptions());
+  /// Receives the file's bytes in order.
+  using ByteSink = std::function<void(std::string_view)>;
+
+  /// Throws AnalysisError for types Parquet cannot hold. Without a sink, Finish() returns the file.
+  ParquetWriter(TypePtr schema, ParquetWriteOptions options = ParquetWriteOptions(),
+                ByteSink sink = nullptr);
   ~ParquetWriter();
 
   /// Buffers `batch` (same schema); writes a row group whenever enough bytes are buffered.
   void Write(const RecordBatchPtr& batch);
-  /// Writes the remaining rows and the footer; returns the whole file.
+  /// Writes the remaining rows and the footer; returns the whole file (empty with a sink).
   std::string Finish();
 
   int64_t rows_written() const { return rows_; }
+  /// The file's size so far (all of it after Finish).
+  int64_t bytes_written() const { return Offset(); }
 
  private:
   struct Impl;
@@ -54,6 +64,7 @@ class ParquetWriter {
 
   TypePtr schema_;
   ParquetWriteOptions options_;
+  ByteSink sink_;
   std::unique_ptr<Impl> impl_;
   std::vector<RecordBatchPtr> pending_;
   int64_t pending_bytes_ = 0;
@@ -61,8 +72,8 @@ class ParquetWriter {
   /// File offset of the next byte written.
   int64_t Offset() const { return flushed_ + static_cast<int64_t>(out_.size()); }
 
-  std::vector<std::string> parts_;  // finished row groups (the first starts with the magic)
-  int64_t flushed_ = 0;             // bytes in parts_
+  std::vector<std::string> parts_;  // finished row groups (the first starts with the magic), no sink
+  int64_t flushed_ = 0;             // bytes in parts_ or given to the sink
   std::string out_;                 // the bytes after parts_
   parquet::FileMetaData metadata_;
 };

@@ -91,7 +91,7 @@ TEST_F(GlobalAggregateTest, OverflowRaisesOrNullsAsGroupedDoes) {
     std::vector<std::vector<Value>> rows;
     for (int i = 0; i < 5; ++i) rows.push_back({Value::Long(INT64_MAX / 2)});
     spark.createDataFrame(rows, "a BIGINT").createOrReplaceTempView("big");
-    for (const std::string& q : {"SELECT sum(a) FROM big", "SELECT sum(a) FROM big GROUP BY 'k'"}) {
+    for (const char* q : {"SELECT sum(a) FROM big", "SELECT sum(a) FROM big GROUP BY 'k'"}) {
       SCOPED_TRACE(q);
       if (std::string(ansi) == "true") {
         EXPECT_THROW(spark.sql(q).collect(), ExecutionError);

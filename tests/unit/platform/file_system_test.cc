@@ -65,6 +65,27 @@ TEST_F(FileSystemTest, WriteAtomicConcurrentReadersNeverSeePartialContent) {
   writer.join();
 }
 
+TEST_F(FileSystemTest, AtomicFileWriterShowsTheFileOnlyAtCommit) {
+  const fs::path p = dir_ / "part.parquet";
+  WriteFileAtomic(p, "old");
+  {
+    AtomicFileWriter w(p);
+    w.Append("new ");
+    w.Append("content");
+    EXPECT_EQ(w.bytes(), 11);
+    EXPECT_EQ(ReadFile(p), "old");  // not visible before Commit
+    w.Commit();
+    EXPECT_THROW(w.Append("more"), IoError);
+  }
+  EXPECT_EQ(ReadFile(p), "new content");
+  {
+    AtomicFileWriter abandoned(dir_ / "other");
+    abandoned.Append("partial");
+  }  // destroyed without Commit: nothing is left behind
+  EXPECT_EQ(ListFiles(dir_), std::vector<fs::path>{p});
+  ExpectIoError([&] { AtomicFileWriter w(dir_ / "missing" / "x"); }, "missing");
+}
+
 TEST_F(FileSystemTest, WriteAtomicFailsInMissingDirectory) {
   ExpectIoError([&] { WriteFileAtomic(dir_ / "missing" / "x", "1"); }, "missing");
 }
