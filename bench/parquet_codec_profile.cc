@@ -3,7 +3,11 @@
 // `make bench`; see docs/formats/parquet.md "Performance" for how it was used.
 //
 //   bench_parquet_profile OUT.parquet [--rows N] [--shape wide|mixed] [--codec snappy|zstd|none]
-//                         [--mode write|read|both] [--repeat K]
+//                         [--mode write|read|both|snappy] [--repeat K]
+//
+// `--mode snappy` compares snappy decompression alone: each generated batch's fixed-width column
+// buffer (64 Ki values, as a page) is compressed with libsnappy and decompressed by libsnappy's
+// RawUncompress and by Sluice's block decoder (snappy_block.h), printing GB/s per column.
 //
 // Shapes: `mixed` = id BIGINT, user_id INT, amount DOUBLE, category STRING, ts TIMESTAMP;
 // `wide` = id BIGINT, user_id BIGINT, amount BIGINT, category STRING, ts TIMESTAMP. Batches of
@@ -12,6 +16,7 @@
 // then, separately, a checksum over the decoded vectors (so decoding cannot be skipped). MB/s
 // counts the rows' in-memory bytes (fixed widths + string bytes).
 #include <fmt/format.h>
+#include <snappy.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -25,6 +30,7 @@
 #include "formats/parquet/parquet_codec.h"
 #include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
+#include "formats/parquet/snappy_block.h"
 #include "sluice/types.h"
 
 namespace {
@@ -97,12 +103,55 @@ int64_t Checksum(const std::vector<RecordBatchPtr>& batches) {
   return sum;
 }
 
+// Decompression throughput of libsnappy and of the block decoder over each fixed-width column's
+// buffers, compressed one batch at a time.
+void CompareSnappy(const TypePtr& schema, const std::vector<RecordBatchPtr>& data, int repeat) {
+  for (size_t c = 0; c < schema->fields().size(); ++c) {
+    if (schema->fields()[c].type->FixedWidth() <= 0) continue;
+    std::vector<std::string> pages;
+    std::vector<size_t> raw_sizes;
+    size_t raw_total = 0, compressed_total = 0;
+    for (const auto& b : data) {
+      const Vector& v = *b->column(c);
+      size_t n = v.size() * static_cast<size_t>(v.type()->FixedWidth());
+      std::string out;
+      snappy::Compress(reinterpret_cast<const char*>(v.data<uint8_t>()), n, &out);
+      raw_total += n;
+      compressed_total += out.size();
+      raw_sizes.push_back(n);
+      pages.push_back(std::move(out));
+    }
+    std::vector<uint8_t> buf(65536 * 16 + parquet::kSnappyOutputSlack);
+    auto run = [&](bool own) {
+      double t0 = Now();
+      for (int r = 0; r < repeat; ++r) {
+        for (size_t i = 0; i < pages.size(); ++i) {
+          bool ok = own ? parquet::SnappyDecompressBlock(reinterpret_cast<const uint8_t*>(pages[i].data()),
+                                                        pages[i].size(), buf.data(), raw_sizes[i])
+                        : snappy::RawUncompress(pages[i].data(), pages[i].size(),
+                                                reinterpret_cast<char*>(buf.data()));
+          if (!ok) {
+            std::cerr << "decompression failed\n";
+            std::exit(1);
+          }
+        }
+      }
+      return static_cast<double>(raw_total) * repeat / (Now() - t0) / 1e9;
+    };
+    double lib = run(false), own = run(true);
+    std::cout << fmt::format("snappy {:<10} ratio {:.2f}  libsnappy {:.2f} GB/s  block decoder {:.2f} GB/s ({:.2f}x)\n",
+                             schema->fields()[c].name,
+                             static_cast<double>(compressed_total) / static_cast<double>(raw_total), lib,
+                             own, own / lib);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 2) {
     std::cerr << "usage: bench_parquet_profile OUT.parquet [--rows N] [--shape wide|mixed] "
-                 "[--codec snappy|zstd|none] [--mode write|read|both] [--repeat K]\n";
+                 "[--codec snappy|zstd|none] [--mode write|read|both|snappy] [--repeat K]\n";
     return 2;
   }
   std::string path = argv[1];
@@ -136,6 +185,10 @@ int main(int argc, char** argv) {
     return total;
   };
   in_bytes = row_bytes(data);
+  if (mode == "snappy") {
+    CompareSnappy(schema, data, repeat);
+    return 0;
+  }
   for (int r = 0; r < repeat; ++r) {
     if (mode != "read") {
       ParquetWriteOptions o;

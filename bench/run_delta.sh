@@ -45,8 +45,10 @@ awk -v threads="$THREADS" '
     for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
     rate = v["rows"] / v["seconds"]
     mbps = v["bytes"] / v["seconds"] / 1048576
-    printf "%-7s %-20s %8.2f s  %10.0f rows/s  %10.0f rows/s/core  %7.1f MB/s/core  cpu %7.2f s  files %6.1f MiB\n",
-      v["engine"], v["op"], v["seconds"], rate, rate / threads, mbps / threads, v["cpu_seconds"], v["file_bytes"] / 1048576
+    printf "%-7s %-20s %8.2f s  %10.0f rows/s  %10.0f rows/s/core  %7.1f MB/s/core  cpu %7.2f s  %10.0f rows/cpu-s  files %6.1f MiB\n",
+      v["engine"], v["op"], v["seconds"], rate, rate / threads, mbps / threads, v["cpu_seconds"],
+      v["rows"] / v["cpu_seconds"], v["file_bytes"] / 1048576
   }
   /^STREAM|^LATENCY/ { print }' "$LOG"
-echo "(MB/s = in-memory row bytes (8+8+8+len(category)+8 per row) per wall second; per core = / $THREADS threads)"
+echo "(MB/s = in-memory row bytes (8+8+8+len(category)+8 per row) per wall second; per core = / $THREADS threads;"
+echo " rows/cpu-s = rows per CPU-second of the process, the per-core rate that a loaded machine disturbs least)"
