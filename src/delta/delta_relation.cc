@@ -50,7 +50,7 @@ std::vector<std::vector<InputFile>> DeltaRelation::FileGroups() const {
     files.push_back(std::move(in));
   }
   return PackFilePartitions(std::move(files), max_partition_bytes_, open_cost_bytes_, parallelism_,
-                            /*splittable=*/false);
+                            /*splittable=*/true);
 }
 
 std::vector<Partition> DeltaRelation::ReadAll(const EvalContext& ctx) const {

@@ -168,6 +168,12 @@ RecordBatchPtr FileBatchReader::NextParquet(ReadCounts* counts) {
       return nullptr;
     }
     if (!parquet_->RowGroupMayMatch(row_group_)) continue;
+    if (!file_.IsWholeFile()) {
+      // A byte range of the file reads the row groups whose middle lies in it, so the splits of a
+      // file read each row group exactly once.
+      int64_t mid = parquet_->RowGroupMidpoint(row_group_);
+      if (mid < file_.start || mid >= file_.start + file_.length) continue;
+    }
     parquet_->StartRowGroup(row_group_, BatchRows());
   }
 }
@@ -301,6 +307,7 @@ std::vector<ChunkStream> FileScanner::OpenStreams(
 }
 
 bool FileScanner::IsSplittable() const {
+  if (format_ == FileFormat::kParquet) return true;  // by row group (see FileBatchReader)
   if (options_.contains("lineSep")) return false;
   switch (format_) {
     case FileFormat::kJson:
@@ -309,7 +316,7 @@ bool FileScanner::IsSplittable() const {
     case FileFormat::kText:
       return !GetBool(options_, "wholetext", false);
     case FileFormat::kParquet:
-      return false;  // one task per file (row-group splits are not implemented)
+      return true;
   }
   return false;
 }

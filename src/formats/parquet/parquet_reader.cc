@@ -581,6 +581,23 @@ RecordBatchPtr ParquetReader::NextBatch() {
   return RecordBatch::Make(read_schema_, std::move(out), n);
 }
 
+int64_t ParquetReader::RowGroupMidpoint(int rg) const {
+  const RowGroup& g = metadata_.row_groups[static_cast<size_t>(rg)];
+  int64_t start = -1, bytes = 0;
+  for (const ColumnChunk& cc : g.columns) {
+    if (!cc.meta_data) continue;
+    const ColumnMetaData& md = *cc.meta_data;
+    int64_t s = md.data_page_offset;
+    if (md.dictionary_page_offset && *md.dictionary_page_offset > 0 && *md.dictionary_page_offset < s) {
+      s = *md.dictionary_page_offset;
+    }
+    if (start < 0 || s < start) start = s;
+    bytes += std::max<int64_t>(md.total_compressed_size, 0);
+  }
+  if (start < 0) start = g.file_offset.value_or(4);
+  return start + bytes / 2;
+}
+
 std::vector<RecordBatchPtr> ParquetReader::ReadAll(int* skipped) {
   std::vector<RecordBatchPtr> out;
   if (skipped) *skipped = 0;

@@ -75,6 +75,9 @@ class ParquetReader {
   void SetFilters(std::vector<ParquetPredicate> filters) { filters_ = std::move(filters); }
   /// False when statistics prove that no row of row group `rg` satisfies the filters.
   bool RowGroupMayMatch(int rg) const;
+  /// The file offset of the middle of row group `rg`'s column chunks: a reader of a byte range of
+  /// the file reads the row groups whose middle lies in its range.
+  int64_t RowGroupMidpoint(int rg) const;
 
   /// Rows per batch of ReadAll (default kDefaultBatchRows).
   void SetBatchRows(size_t n) { batch_rows_ = std::max<size_t>(n, 1); }

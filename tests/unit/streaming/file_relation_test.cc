@@ -3,6 +3,7 @@
 #include "connectors/file/file_relation.h"
 
 #include "file_test_util.h"
+#include "formats/parquet/parquet_writer.h"
 #include "sluice/exception.h"
 #include "streaming/checkpoint/file_sink_log.h"
 
@@ -240,6 +241,38 @@ TEST_F(FileRelationTest, SplitsLargeLineFilesOnLineBoundaries) {
   EXPECT_EQ(ReadLineRange(f.string(), 4, 3), "");
   EXPECT_EQ(ReadLineRange(f.string(), 7, 3), "cc\n");
   EXPECT_EQ(ReadLineRange(f.string(), 8, 2), "");
+}
+
+// Parquet files split by byte range: each split reads the row groups whose middle lies in it, so
+// every row is read exactly once however the file is cut, eagerly or as chunk streams.
+TEST_F(FileRelationTest, SplitsParquetFilesByRowGroup) {
+  TypePtr schema = ParseSchema("id INT, name STRING");
+  ParquetWriteOptions options;
+  options.row_group_bytes = 600;
+  ParquetWriter writer(schema, options);
+  std::vector<std::string> expected;
+  for (int b = 0; b < 40; ++b) {
+    std::vector<std::vector<Value>> rows;
+    for (int i = b * 50; i < (b + 1) * 50; ++i) {
+      rows.push_back({Value::Int(i), Value::String("n" + std::to_string(i))});
+      expected.push_back(std::to_string(i) + "|n" + std::to_string(i));
+    }
+    writer.Write(RecordBatch::FromRows(schema, rows));
+  }
+  std::sort(expected.begin(), expected.end());
+  Write("p/part-0.parquet", writer.Finish());
+  session_->SetConf("spark.sql.files.maxPartitionBytes", "1000");
+  session_->SetConf("spark.sql.files.openCostInBytes", "0");
+  PlanPtr plan = Plan("parquet", (dir_ / "p").string());
+  std::vector<Partition> parts = plan->source->ReadAll(session_->MakeEvalContext());
+  EXPECT_GT(parts.size(), 5u);
+  EXPECT_EQ(Rows(parts), expected);
+  std::vector<Partition> pulled;
+  for (ChunkStream& s : plan->source->ReadStreams(session_->MakeEvalContext())) {
+    pulled.emplace_back();
+    while (RecordBatchPtr b = s()) pulled.back().push_back(b);
+  }
+  EXPECT_EQ(Rows(pulled), expected);
 }
 
 TEST_F(FileRelationTest, EscapesPartitionNamesAsHive) {
