@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -408,17 +409,27 @@ class ValueAcc : public Accumulator {
       set_[g] = 1;
     }
   }
-  // Byte-wise three-way comparison; short prefixes are compared inline (most strings that are
-  // grouped or aggregated are short).
+  // Byte-wise three-way comparison (unsigned bytes, then length), a word at a time: most strings
+  // that are grouped or aggregated are short and differ in their first bytes.
   static int CompareBytes(std::string_view a, std::string_view b) {
-    size_t n = std::min(a.size(), b.size());
-    size_t head = std::min<size_t>(n, 16);
-    for (size_t i = 0; i < head; ++i) {
-      if (a[i] != b[i]) return static_cast<uint8_t>(a[i]) < static_cast<uint8_t>(b[i]) ? -1 : 1;
+    static_assert(std::endian::native == std::endian::little, "words are byte-swapped to compare");
+    const size_t n = std::min(a.size(), b.size());
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+      uint64_t x, y;
+      std::memcpy(&x, a.data() + i, 8);
+      std::memcpy(&y, b.data() + i, 8);
+      if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
     }
-    if (n > head) {
-      int c = std::memcmp(a.data() + head, b.data() + head, n - head);
-      if (c != 0) return c;
+    if (i + 4 <= n) {
+      uint32_t x, y;
+      std::memcpy(&x, a.data() + i, 4);
+      std::memcpy(&y, b.data() + i, 4);
+      if (x != y) return __builtin_bswap32(x) < __builtin_bswap32(y) ? -1 : 1;
+      i += 4;
+    }
+    for (; i < n; ++i) {
+      if (a[i] != b[i]) return static_cast<uint8_t>(a[i]) < static_cast<uint8_t>(b[i]) ? -1 : 1;
     }
     return a.size() < b.size() ? -1 : (a.size() > b.size() ? 1 : 0);
   }
