@@ -22,13 +22,20 @@ std::string FileRelation::Description() const {
   return "FileScan " + FileFormatName(spec_.format) + " [" + QualifiedPath(spec_.path) + "]";
 }
 
-std::vector<Partition> FileRelation::ReadAll(const EvalContext& ctx) const {
+FileScanner FileRelation::Scanner(const EvalContext& ctx) const {
+  return FileScanner(spec_.format, spec_.options, spec_.schema, ctx.time_zone, spec_.batch_rows);
+}
+
+std::vector<std::vector<InputFile>> FileRelation::FileGroups(const FileScanner& scanner) const {
   ListingOptions listing = ListingOptions::FromMap(spec_.options);
   std::vector<InputFile> files = ListInputFiles(spec_.path, listing, /*must_exist=*/true);
-  FileScanner scanner(spec_.format, spec_.options, spec_.schema, ctx.time_zone, spec_.batch_rows);
-  auto groups =
-      PackFilePartitions(std::move(files), spec_.max_partition_bytes, spec_.open_cost_bytes,
-                         spec_.parallelism, scanner.IsSplittable());
+  return PackFilePartitions(std::move(files), spec_.max_partition_bytes, spec_.open_cost_bytes,
+                            spec_.parallelism, scanner.IsSplittable());
+}
+
+std::vector<Partition> FileRelation::ReadAll(const EvalContext& ctx) const {
+  FileScanner scanner = Scanner(ctx);
+  auto groups = FileGroups(scanner);
   // The session's pool reads the groups in parallel; SessionState is thread-safe and pool() only
   // creates the pool lazily, so calling it through a const reference is sound.
   ThreadPool* pool = nullptr;
@@ -44,12 +51,8 @@ std::vector<Partition> FileRelation::ReadAll(const EvalContext& ctx) const {
 }
 
 std::vector<ChunkStream> FileRelation::ReadStreams(const EvalContext& ctx) const {
-  ListingOptions listing = ListingOptions::FromMap(spec_.options);
-  std::vector<InputFile> files = ListInputFiles(spec_.path, listing, /*must_exist=*/true);
-  FileScanner scanner(spec_.format, spec_.options, spec_.schema, ctx.time_zone, spec_.batch_rows);
-  auto groups =
-      PackFilePartitions(std::move(files), spec_.max_partition_bytes, spec_.open_cost_bytes,
-                         spec_.parallelism, scanner.IsSplittable());
+  FileScanner scanner = Scanner(ctx);
+  auto groups = FileGroups(scanner);
   {
     std::lock_guard<std::mutex> lock(mu_);
     last_counts_ = ReadCounts{};

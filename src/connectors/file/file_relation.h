@@ -62,6 +62,10 @@ class FileRelation : public RelationSource {
   ReadCounts LastReadCounts() const;
 
  private:
+  FileScanner Scanner(const EvalContext& ctx) const;
+  /// The listed input files packed into read partitions (split where `scanner` can split).
+  std::vector<std::vector<InputFile>> FileGroups(const FileScanner& scanner) const;
+
   FileSourceSpec spec_;
   std::weak_ptr<const SessionState> session_;
   mutable std::mutex mu_;

@@ -179,8 +179,7 @@ RecordBatchPtr FileBatchReader::NextParquet(ReadCounts* counts) {
 }
 
 size_t FileBatchReader::BatchRows() const {
-  auto it = scanner_->options().find("batchRows");
-  int64_t rows = it == scanner_->options().end() ? 0 : std::atoll(it->second.c_str());
+  int64_t rows = GetInt(scanner_->options(), "batchRows", static_cast<int64_t>(ParquetReader::kDefaultBatchRows));
   if (rows <= 0) throw AnalysisError("option 'batchRows' must be positive");
   return static_cast<size_t>(rows);
 }

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "formats/parquet/page_values.h"
 #include "formats/parquet/parquet_codec.h"
 #include "formats/parquet/parquet_encoding.h"
 #include "formats/parquet/parquet_schema.h"
@@ -271,20 +272,6 @@ void AppendColumn(const LeafBuffer& b, PhysicalType pt, const Vector& v, bool ha
 void ToPhysical(LeafBuffer& b) {
   PhysicalType pt = *b.element->type;
   for (uint32_t r : b.rows) AppendPhysical(b, pt, *b.source, r, &b.values);
-}
-
-int PhysicalWidthOf(const SchemaElement& e) {
-  switch (*e.type) {
-    case PhysicalType::kBoolean: return 1;
-    case PhysicalType::kInt32:
-    case PhysicalType::kFloat: return 4;
-    case PhysicalType::kInt64:
-    case PhysicalType::kDouble: return 8;
-    case PhysicalType::kInt96: return 12;
-    case PhysicalType::kFixedLenByteArray: return e.type_length;
-    case PhysicalType::kByteArray: return 0;
-  }
-  return 0;
 }
 
 uint64_t HashBytes(const char* p, size_t n) {
@@ -632,7 +619,7 @@ void ParquetWriter::FlushRowGroup() {
     b.rows.clear();
     b.source = nullptr;
     b.values.Clear();
-    b.values.width = PhysicalWidthOf(*b.element);
+    b.values.width = PhysicalWidth(*b.element->type, b.element->type_length);
   }
   for (size_t f = 0; f < impl_->fields.size(); ++f) {
     const WNode& node = impl_->fields[f];
