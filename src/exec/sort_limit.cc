@@ -51,12 +51,16 @@ Limit::Limit(std::unique_ptr<PhysicalOperator> child, int64_t limit)
 }
 
 std::vector<Partition> Limit::Execute(ExecContext& ctx) {
-  auto input = children_[0]->Execute(ctx);
+  // The input's partitions are pulled one after another and only until the limit is reached, so
+  // `LIMIT n` over a file scan reads about n rows (the same rows, in the same order, as reading
+  // everything and keeping the first n).
+  std::vector<ChunkStream> input = children_[0]->ExecuteStreams(ctx);
   Partition out;
   int64_t left = limit_;
-  for (const auto& p : input) {
-    for (const auto& c : p) {
-      if (left <= 0) break;
+  for (const ChunkStream& next : input) {
+    while (left > 0) {
+      RecordBatchPtr c = next();
+      if (c == nullptr) break;
       int64_t n = static_cast<int64_t>(c->num_rows());
       if (n <= left) {
         out.push_back(c);
