@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <type_traits>
+#include <vector>
 
 #include "types/value_format.h"
 
@@ -87,6 +89,61 @@ J StatValue(const Value& v, bool is_max) {
   }
 }
 
+// The non-null extremes of one vector: the rows holding its least and greatest value (the first
+// of equal ones), its null count, and whether a floating-point value is NaN or infinite.
+struct PartExtremes {
+  bool found = false;
+  size_t min_row = 0, max_row = 0;
+  int64_t nulls = 0;
+  bool non_finite = false;
+};
+
+template <typename T, typename Less>
+PartExtremes ScanValues(const Vector& v, const T* d, Less less) {
+  PartExtremes e;
+  const bool nulls = v.MayHaveNulls();
+  for (size_t r = 0; r < v.size(); ++r) {
+    if (nulls && v.IsNull(r)) {
+      ++e.nulls;
+      continue;
+    }
+    if constexpr (std::is_floating_point_v<T>) e.non_finite |= !std::isfinite(d[r]);
+    if (!e.found) {
+      e.found = true;
+      e.min_row = e.max_row = r;
+      continue;
+    }
+    if (less(d[r], d[e.min_row])) e.min_row = r;
+    if (less(d[e.max_row], d[r])) e.max_row = r;
+  }
+  return e;
+}
+
+PartExtremes ScanPart(const Vector& v) {
+  auto lt = [](auto a, auto b) { return a < b; };
+  switch (v.type_id()) {
+    case TypeId::kByte: return ScanValues(v, v.data<int8_t>(), lt);
+    case TypeId::kShort: return ScanValues(v, v.data<int16_t>(), lt);
+    case TypeId::kInt:
+    case TypeId::kDate: return ScanValues(v, v.data<int32_t>(), lt);
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz: return ScanValues(v, v.data<int64_t>(), lt);
+    case TypeId::kFloat: return ScanValues(v, v.data<float>(), lt);
+    case TypeId::kDouble: return ScanValues(v, v.data<double>(), lt);
+    case TypeId::kDecimal: return ScanValues(v, v.data<int128_t>(), lt);
+    default: {
+      // Rows by index: strings compare their bytes, anything else by the vector's own ordering.
+      std::vector<size_t> rows(v.size());
+      for (size_t r = 0; r < rows.size(); ++r) rows[r] = r;
+      if (v.type_id() == TypeId::kString) {
+        return ScanValues(v, rows.data(), [&v](size_t a, size_t b) { return v.GetString(a) < v.GetString(b); });
+      }
+      return ScanValues(v, rows.data(), [&v](size_t a, size_t b) { return v.CompareRows(a, v, b) < 0; });
+    }
+  }
+}
+
 // Collects the stats of one column (recursing into structs) into min/max/nulls objects.
 class StatsCollector {
  public:
@@ -117,22 +174,22 @@ class StatsCollector {
     bool nan = false;
     bool minmax = HasMinMax(*type);
     for (const Vector* p : parts) {
-      for (size_t r = 0; r < p->size(); ++r) {
-        if (p->IsNull(r)) {
-          ++null_count;
-          continue;
-        }
-        if (!minmax) continue;
-        if (type->id() == TypeId::kDouble && !std::isfinite(p->Get<double>(r))) nan = true;
-        if (type->id() == TypeId::kFloat && !std::isfinite(p->Get<float>(r))) nan = true;
-        if (!min_vec || p->CompareRows(r, *min_vec, min_row) < 0) {
-          min_vec = p;
-          min_row = r;
-        }
-        if (!max_vec || p->CompareRows(r, *max_vec, max_row) > 0) {
-          max_vec = p;
-          max_row = r;
-        }
+      if (!minmax) {
+        null_count += static_cast<int64_t>(p->CountNulls());
+        continue;
+      }
+      // The part's own extremes in one typed pass, then one comparison with the other parts'.
+      PartExtremes e = ScanPart(*p);
+      null_count += e.nulls;
+      nan |= e.non_finite;
+      if (!e.found) continue;
+      if (!min_vec || p->CompareRows(e.min_row, *min_vec, min_row) < 0) {
+        min_vec = p;
+        min_row = e.min_row;
+      }
+      if (!max_vec || p->CompareRows(e.max_row, *max_vec, max_row) > 0) {
+        max_vec = p;
+        max_row = e.max_row;
       }
     }
     (*nulls)[name] = null_count;
