@@ -12,6 +12,7 @@
 #include "state/row_codec.h"
 #include "state/state_schema.h"
 #include "state/state_store.h"
+#include "types/datetime.h"
 
 namespace sluice {
 
@@ -66,6 +67,9 @@ HashAggregate::HashAggregate(TypePtr schema, std::unique_ptr<PhysicalOperator> c
     int w = state_schema_->fields()[f].type->FixedWidth();
     value_row_bytes_ += w > 0 ? static_cast<size_t>(w) : 16;
   }
+  if (spec_.window) {
+    assigner_.emplace(spec_.window->window_micros, spec_.window->slide_micros, spec_.window->start_micros);
+  }
   progress_.operator_name = "stateStoreSave";
 }
 
@@ -116,27 +120,112 @@ RecordBatchPtr HashAggregate::DropLateRows(const RecordBatchPtr& chunk, const Ev
   return chunk->Take(keep);
 }
 
-RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext& ctx) const {
+std::vector<VectorPtr> HashAggregate::AggregateArgs(size_t a, const RecordBatch& chunk,
+                                                    const EvalContext& ctx) const {
+  std::vector<VectorPtr> args;
+  const Expr& call = *spec_.aggregate_calls[a];
+  for (const auto& c : call.children) {
+    // count(1) / count(*): a non-null literal argument counts every row; skip materializing it.
+    bool constant = c->kind == ExprKind::kLiteral && !c->literal.is_null();
+    if (call.name == "count" && !call.distinct && constant) continue;
+    args.push_back(Evaluate(*c, chunk, ctx));
+  }
+  return args;
+}
+
+void HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx,
+                                         const LateRowCut* cut, GroupHashTable* table,
+                                         std::vector<std::unique_ptr<Accumulator>>* accs) const {
+  const AggregateSpec::FusedWindow& fw = *spec_.window;
+  const size_t n = chunk->num_rows();
+  VectorPtr time = Evaluate(*fw.time, *chunk, ctx);
+  std::vector<VectorPtr> keys(spec_.keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (k != fw.key_index) keys[k] = Evaluate(*spec_.keys[k], *chunk, ctx);
+  }
+  std::vector<std::vector<VectorPtr>> args(accs->size());
+  for (size_t a = 0; a < accs->size(); ++a) args[a] = AggregateArgs(a, *chunk, ctx);
+  const TypePtr& window_type = key_types_[fw.key_index];
+
+  // Input rows are assigned a block at a time, so that a block's (row, window) pairs and the key
+  // and argument columns gathered for them stay in cache.
+  constexpr size_t kBlockRows = 2048;
+  SelectionVector rows, late_rows;
+  std::vector<int64_t> starts, late_starts;
+  std::vector<uint32_t> groups;
+  std::vector<VectorPtr> block_keys(keys.size());
+  std::vector<VectorPtr> block_args;
+  for (size_t begin = 0; begin < n; begin += kBlockRows) {
+    size_t m = std::min(kBlockRows, n - begin);
+    rows.clear();
+    starts.clear();
+    assigner_->Assign(*time, begin, m, &rows, &starts);
+    if (cut != nullptr) {
+      // As DropLateRows: a pair is late when its window end, in ms, is at or below the watermark.
+      size_t kept = 0;
+      for (size_t k = 0; k < rows.size(); ++k) {
+        if ((starts[k] + fw.window_micros) / 1000 <= cut->watermark_ms) {
+          late_rows.push_back(rows[k]);
+          late_starts.push_back(starts[k]);
+          continue;
+        }
+        rows[kept] = rows[k];
+        starts[kept] = starts[k];
+        ++kept;
+      }
+      rows.resize(kept);
+      starts.resize(kept);
+    }
+    size_t np = rows.size();
+    if (np == 0) continue;
+    for (size_t k = 0; k < keys.size(); ++k) {
+      block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, starts.data(), np)
+                                        : keys[k]->Take(rows);
+    }
+    table->FindOrInsert(block_keys, np, &groups);
+    for (size_t a = 0; a < accs->size(); ++a) {
+      block_args.clear();
+      for (const auto& v : args[a]) block_args.push_back(v->Take(rows));
+      (*accs)[a]->Resize(table->size());
+      (*accs)[a]->Update(block_args, groups.data(), np);
+    }
+  }
+  if (cut == nullptr || late_rows.empty()) return;
+  *cut->dropped += static_cast<int64_t>(late_rows.size());
+  if (cut->collector == nullptr) return;
+  // The late rows as WindowExpand would have passed them: the input columns plus the window.
+  std::vector<VectorPtr> cols;
+  for (const auto& c : chunk->columns()) cols.push_back(c->Take(late_rows));
+  cols.push_back(assigner_->MakeWindows(window_type, late_starts.data(), late_starts.size()));
+  auto expanded = RecordBatch::Make(fw.expanded_schema, std::move(cols), late_rows.size());
+  SelectionVector all(late_rows.size());
+  std::vector<int64_t> times(late_rows.size());
+  for (size_t k = 0; k < all.size(); ++k) {
+    all[k] = static_cast<uint32_t>(k);
+    times[k] = (late_starts[k] + fw.window_micros) / 1000 * 1000;
+  }
+  cut->collector->Add(operator_id_, "stateStoreSave", "window end at or below the watermark",
+                      cut->watermark_ms, *expanded, all, times);
+}
+
+RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext& ctx,
+                                      const LateRowCut* cut) const {
   GroupHashTable table(key_types_);
   std::vector<std::unique_ptr<Accumulator>> accs;
   for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx));
   std::vector<uint32_t> groups;
   for (const auto& chunk : input) {
     if (chunk->num_rows() == 0) continue;
+    if (spec_.window) {
+      AggregateIntoWindows(chunk, ctx, cut, &table, &accs);
+      continue;
+    }
     std::vector<VectorPtr> keys;
     for (const auto& k : spec_.keys) keys.push_back(Evaluate(*k, *chunk, ctx));
     table.FindOrInsert(keys, chunk->num_rows(), &groups);
     for (size_t a = 0; a < accs.size(); ++a) {
       accs[a]->Resize(table.size());
-      std::vector<VectorPtr> args;
-      const Expr& call = *spec_.aggregate_calls[a];
-      for (const auto& c : call.children) {
-        // count(1) / count(*): a non-null literal argument counts every row; skip materializing it.
-        bool constant = c->kind == ExprKind::kLiteral && !c->literal.is_null();
-        if (call.name == "count" && !call.distinct && constant) continue;
-        args.push_back(Evaluate(*c, *chunk, ctx));
-      }
-      accs[a]->Update(args, groups.data(), chunk->num_rows());
+      accs[a]->Update(AggregateArgs(a, *chunk, ctx), groups.data(), chunk->num_rows());
     }
   }
   std::vector<VectorPtr> cols = table.keys();
@@ -350,8 +439,9 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
   auto input = children_[0]->Execute(ctx);
   int64_t dropped = 0;
   // Late rows are dropped in append and update modes only: complete mode keeps every group.
-  if (streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0 &&
-      ctx.stream->output_mode != static_cast<int>(OutputMode::kComplete)) {
+  bool drop_late = streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0 &&
+                   ctx.stream->output_mode != static_cast<int>(OutputMode::kComplete);
+  if (drop_late && !spec_.window) {
     std::mutex m;
     input = MapChunks(ctx, input, [&](const RecordBatchPtr& c) {
       int64_t d = 0;
@@ -362,8 +452,19 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
     });
   }
   // 1. partial aggregation per input partition
+  // (With a fused window, late (row, window) pairs are dropped while windows are assigned.)
   std::vector<RecordBatchPtr> partials(input.size());
-  ParallelFor(ctx.pool, input.size(), [&](size_t p) { partials[p] = Partial(input[p], ctx.eval); });
+  std::vector<int64_t> dropped_in(input.size(), 0);
+  ParallelFor(ctx.pool, input.size(), [&](size_t p) {
+    LateRowCut cut;
+    if (drop_late && spec_.window) {
+      cut.watermark_ms = ctx.stream->watermark_for_late_rows_ms;
+      cut.collector = ctx.stream->late_rows;
+      cut.dropped = &dropped_in[p];
+    }
+    partials[p] = Partial(input[p], ctx.eval, cut.dropped != nullptr ? &cut : nullptr);
+  });
+  for (int64_t d : dropped_in) dropped += d;
   // 2. shuffle by key
   size_t nparts = spec_.keys.empty() ? 1 : static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
   std::vector<std::vector<RecordBatchPtr>> split(partials.size());
@@ -399,7 +500,12 @@ std::string HashAggregate::Describe() const {
   s += "], functions=[";
   for (size_t i = 0; i < spec_.aggregate_calls.size(); ++i)
     s += (i ? ", " : "") + spec_.aggregate_calls[i]->ToSql();
-  return s + "])";
+  s += "]";
+  if (spec_.window) {
+    s += fmt::format(", window={} [{}, slide {}]", spec_.window->time->ToSql(),
+                     FormatInterval(spec_.window->window_micros), FormatInterval(spec_.window->slide_micros));
+  }
+  return s + ")";
 }
 
 void HashAggregate::CollectStateProgress(std::vector<StateOperatorProgress>* out) const {

@@ -14,11 +14,16 @@
 #include <optional>
 
 #include "exec/physical_operator.h"
+#include "exec/window_assigner.h"
 #include "expr/expression.h"
 #include "sluice/streaming.h"
 #include "state/state_schema.h"
 
 namespace sluice {
+
+class Accumulator;
+class GroupHashTable;
+class LateRowCollector;
 
 struct AggregateSpec {
   std::vector<ExprPtr> keys;             // over the child's output
@@ -28,6 +33,20 @@ struct AggregateSpec {
   /// field 1 is the end), or -1.
   int event_time_key = -1;
   bool event_time_is_window = false;
+
+  /// Window assignment fused into the aggregation, planned in place of a WindowExpand child whose
+  /// window column is used only as one grouping key. The child is then WindowExpand's input, and
+  /// key `key_index` (the window column) is not evaluated: each input row is aggregated into every
+  /// window of window(time, ...) it falls in (see WindowAssigner), with the same groups, group
+  /// order and late-row filtering as over WindowExpand's rows, without materializing them. Every
+  /// other key and aggregate argument is deterministic and refers to the child's columns only.
+  struct FusedWindow {
+    ExprPtr time;  // over the child's output
+    int64_t window_micros = 0, slide_micros = 0, start_micros = 0;
+    size_t key_index = 0;
+    TypePtr expanded_schema;  // the child's output plus the window column (rows of late-row records)
+  };
+  std::optional<FusedWindow> window;
 };
 
 class HashAggregate : public PhysicalOperator {
@@ -43,8 +62,23 @@ class HashAggregate : public PhysicalOperator {
 
  private:
   struct PartitionState;
-  /// Partial aggregation of one input partition: [keys..., states...] rows.
-  RecordBatchPtr Partial(const Partition& input, const EvalContext& ctx) const;
+  /// Late-row filtering of a fused window assignment: (row, window) pairs whose window end is at
+  /// or below `watermark_ms` are dropped, counted in `*dropped` and recorded in `collector` (if
+  /// any), as DropLateRows does for WindowExpand's rows.
+  struct LateRowCut {
+    int64_t watermark_ms = 0;
+    LateRowCollector* collector = nullptr;
+    int64_t* dropped = nullptr;
+  };
+  /// Partial aggregation of one input partition: [keys..., states...] rows. `cut` applies only with
+  /// a fused window (null: no late-row filtering).
+  RecordBatchPtr Partial(const Partition& input, const EvalContext& ctx, const LateRowCut* cut) const;
+  /// Fused window assignment of one input chunk: aggregates each row into its windows (key
+  /// spec_.window->key_index) in `table` / `accs`.
+  void AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx, const LateRowCut* cut,
+                            GroupHashTable* table, std::vector<std::unique_ptr<Accumulator>>* accs) const;
+  /// The argument vectors of aggregate call `a` over `chunk` (none for count(*) / count(literal)).
+  std::vector<VectorPtr> AggregateArgs(size_t a, const RecordBatch& chunk, const EvalContext& ctx) const;
   /// Final aggregation of one shuffle partition (batch or streaming).
   RecordBatchPtr Final(size_t part, const std::vector<RecordBatchPtr>& partials, ExecContext& ctx);
   /// Splits `batch` rows by key hash into `n` partitions (keys are the first columns).
@@ -60,6 +94,7 @@ class HashAggregate : public PhysicalOperator {
   TypePtr key_schema_;    // [keys...]
   size_t value_row_bytes_ = 0;  // estimated bytes of one group's accumulator states
   std::vector<TypePtr> key_types_;
+  std::optional<WindowAssigner> assigner_;  // with spec_.window
 
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<PartitionState>> states_;  // streaming, per shuffle partition
