@@ -105,6 +105,22 @@ void PackColumn(const Vector& v, size_t begin, size_t n, uint8_t* base, size_t s
   }
 }
 
+// Equality of two packed key rows of `words` words, inlined for the common short rows (a library
+// memcmp call costs more than the compare itself).
+inline bool PackedEqual(const uint64_t* a, const uint64_t* b, size_t words) {
+  switch (words) {
+    case 1: return a[0] == b[0];
+    case 2: return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+    case 3: return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2])) == 0;
+    case 4: return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
+    default:
+      for (size_t w = 0; w < words; ++w) {
+        if (a[w] != b[w]) return false;
+      }
+      return true;
+  }
+}
+
 }  // namespace
 
 uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row) {
@@ -174,7 +190,7 @@ size_t GroupHashTable::ProbeSlot(uint64_t h, const uint64_t* packed, const std::
     bool equal;
     if (packed != nullptr) {
       const uint64_t* stored = packed_keys_.data() + static_cast<size_t>(g) * words;
-      equal = std::equal(packed, packed + words, stored);
+      equal = PackedEqual(packed, stored, words);
     } else {
       equal = hashes_[g] == h && KeyEquals(keys, row, g);
     }
