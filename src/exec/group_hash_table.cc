@@ -210,9 +210,19 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
   chunk_hashes_.resize(kChunkRows);
   chunk_packed_.resize(kChunkRows * words);
   uint32_t* ids = group_ids->data();
+  // With packed keys, probes compare packed rows only, so the key columns of a chunk's new groups
+  // are appended in one go when the chunk is done (rows `new_rows`).
+  SelectionVector& new_rows = chunk_new_rows_;
+  new_rows.clear();
+  auto append_new_keys = [&] {
+    if (new_rows.empty()) return;
+    for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendRange(*keys[c]->Take(new_rows), 0, new_rows.size());
+    new_rows.clear();
+  };
   for (size_t i = 0; i < n; ++i) {
     size_t k = i % kChunkRows;
     if (k == 0) {
+      append_new_keys();
       size_t m = std::min(kChunkRows, n - i);
       HashKeyRows(keys, i, m, chunk_hashes_.data());
       if (words > 0) PackRows(keys, i, m, chunk_packed_.data());
@@ -236,13 +246,18 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
       continue;
     }
     uint32_t g = static_cast<uint32_t>(num_groups_++);
-    for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
+    if (words > 0) {
+      new_rows.push_back(static_cast<uint32_t>(i));
+      packed_keys_.insert(packed_keys_.end(), packed, packed + words);
+    } else {
+      for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
+    }
     hashes_.push_back(h);
-    if (words > 0) packed_keys_.insert(packed_keys_.end(), packed, packed + words);
     slots_[s] = (h & kTagMask) | (uint64_t{g} + 1);
     ids[i] = g;
     if (num_groups_ * 2 > slots_.size()) Grow();
   }
+  append_new_keys();
 }
 
 void GroupHashTable::FindAll(const std::vector<VectorPtr>& keys, size_t n, std::vector<int64_t>* ids) const {

@@ -63,6 +63,7 @@ class GroupHashTable {
   // Scratch of FindOrInsert for one chunk of rows (small enough to stay in cache).
   std::vector<uint64_t> chunk_hashes_;
   std::vector<uint64_t> chunk_packed_;
+  SelectionVector chunk_new_rows_;  // rows of the chunk that added a group (packed keys only)
 };
 
 }  // namespace sluice
