@@ -1,6 +1,10 @@
 // Binary encoding of record batches for state snapshots: the vectors' buffers written as they are,
-// with a header (magic, version, row count) and an FNV-1a checksum. Decoding validates sizes and
-// the checksum and throws IoError naming `source` on corrupt input (never reads out of bounds).
+// with a header (magic, version, row count) and a checksum. Decoding validates sizes and the
+// checksum and throws IoError naming `source` on corrupt input (never reads out of bounds).
+//
+// Formats (the magic): SLB2 (written) checksums 8-byte words in four interleaved lanes; SLB1
+// (written before SLB2, still read) used FNV-1a over bytes, which cost several cycles per byte of
+// every state delta and snapshot.
 #pragma once
 
 #include <string>
