@@ -165,8 +165,19 @@ bool GroupHashTable::KeyEquals(const std::vector<VectorPtr>& keys, size_t row, u
   return true;
 }
 
-void GroupHashTable::Grow() {
-  std::vector<uint64_t> slots(slots_.size() * 2, 0);
+void GroupHashTable::Reserve(size_t n) {
+  size_t num_slots = slots_.size();
+  while (n * 2 > num_slots) num_slots *= 2;
+  if (num_slots != slots_.size()) Rehash(num_slots);
+  hashes_.reserve(n);
+  if (packed_words_ > 0) packed_keys_.reserve(n * packed_words_);
+  for (auto& k : keys_) k->Reserve(n);
+}
+
+void GroupHashTable::Grow() { Rehash(slots_.size() * 2); }
+
+void GroupHashTable::Rehash(size_t num_slots) {
+  std::vector<uint64_t> slots(num_slots, 0);
   size_t mask = slots.size() - 1;
   for (uint32_t g = 0; g < num_groups_; ++g) {
     uint64_t h = hashes_[g];

@@ -34,6 +34,10 @@ class GroupHashTable {
   /// (*ids)[i] = Find(keys, i) for the n rows of `keys`, hashed and compared a chunk at a time.
   void FindAll(const std::vector<VectorPtr>& keys, size_t n, std::vector<int64_t>* ids) const;
 
+  /// Makes room for `n` groups in total, so that inserting up to that many does not regrow the
+  /// slot array (each regrowth re-inserts every group).
+  void Reserve(size_t n);
+
   size_t size() const { return num_groups_; }
   /// Key columns; row g holds the key of group g.
   const std::vector<VectorPtr>& keys() const { return keys_; }
@@ -47,6 +51,8 @@ class GroupHashTable {
   size_t ProbeSlot(uint64_t h, const uint64_t* packed, const std::vector<VectorPtr>& keys, size_t row) const;
   /// Doubles the slot array and re-inserts every group.
   void Grow();
+  /// Re-inserts every group into a slot array of `num_slots` (a power of two > 2 * groups).
+  void Rehash(size_t num_slots);
   /// Packs rows [begin, begin + n) of `keys` into out[0, n * packed_words_).
   /// REQUIRES: packed_words_ > 0.
   void PackRows(const std::vector<VectorPtr>& keys, size_t begin, size_t n, uint64_t* out) const;

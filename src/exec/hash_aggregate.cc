@@ -211,6 +211,10 @@ void HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Eval
 RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext& ctx,
                                       const LateRowCut* cut) const {
   GroupHashTable table(key_types_);
+  size_t max_groups = 0;  // at most one group per input row (and window)
+  for (const auto& chunk : input) max_groups += chunk->num_rows();
+  if (spec_.window) max_groups *= assigner_->max_windows();
+  table.Reserve(std::min(max_groups, partial_groups_hint_.load(std::memory_order_relaxed)));
   std::vector<std::unique_ptr<Accumulator>> accs;
   for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx));
   std::vector<uint32_t> groups;
@@ -228,6 +232,7 @@ RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext&
       accs[a]->Update(AggregateArgs(a, *chunk, ctx), groups.data(), chunk->num_rows());
     }
   }
+  partial_groups_hint_.store(table.size(), std::memory_order_relaxed);
   std::vector<VectorPtr> cols = table.keys();
   for (auto& acc : accs) {
     acc->Resize(table.size());
@@ -318,6 +323,7 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     RecordBatchPtr saved =
         sb.state->LoadAll(operator_id_, static_cast<int>(part), version, state_schema_, nk);
     std::vector<uint32_t> groups;
+    st->table->Reserve(saved->num_rows());
     if (saved->num_rows()) merge_rows(*st->table, st->accs, *saved, &groups);
     st->live.assign(st->table->size(), 1);
     st->num_live = st->table->size();
@@ -408,6 +414,7 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
       }
       auto rows = RecordBatch::Make(state_schema_, std::move(live_cols), live_sel.size());
       st->table = std::make_unique<GroupHashTable>(key_types_);
+      st->table->Reserve(rows->num_rows());
       st->accs = new_accs();
       std::vector<uint32_t> g2;
       if (rows->num_rows()) merge_rows(*st->table, st->accs, *rows, &g2);

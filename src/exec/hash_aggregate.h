@@ -10,6 +10,7 @@
 // already at or below the previous batch's watermark are dropped and counted.
 #pragma once
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 
@@ -95,6 +96,9 @@ class HashAggregate : public PhysicalOperator {
   size_t value_row_bytes_ = 0;  // estimated bytes of one group's accumulator states
   std::vector<TypePtr> key_types_;
   std::optional<WindowAssigner> assigner_;  // with spec_.window
+  /// Groups of the last partial aggregation: the next one sizes its table for as many (capped by
+  /// its input), instead of regrowing it step by step from empty every micro-batch.
+  mutable std::atomic<size_t> partial_groups_hint_{0};
 
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<PartitionState>> states_;  // streaming, per shuffle partition

@@ -21,6 +21,8 @@ class WindowAssigner {
   WindowAssigner(int64_t window_micros, int64_t slide_micros, int64_t start_micros);
 
   int64_t window_micros() const { return window_; }
+  /// The most windows one time falls in.
+  size_t max_windows() const { return static_cast<size_t>(max_overlap_); }
 
   /// Appends one (row, window start) pair to `rows` / `starts` per window containing row i of
   /// `time` (a TIMESTAMP or TIMESTAMP_NTZ vector, microseconds), for i in [begin, begin + n): in

@@ -130,6 +130,31 @@ TEST(GroupHashTableTest, ManyChunksAndGrowthMatchAReferenceOnBothPaths) {
   }
 }
 
+// Reserve before and between inserts (re-slotting existing groups) keeps every group's id and key;
+// keys of new groups are stored in id order (a chunk's new groups are appended together).
+TEST(GroupHashTableTest, ReserveKeepsGroupsAndKeys) {
+  std::vector<int64_t> starts;
+  std::vector<std::optional<int64_t>> ids;
+  for (int64_t i = 0; i < 5000; ++i) {
+    starts.push_back(i % 7 == 0 ? -1 : (i % 13) * 10);
+    ids.push_back(i % 11 == 0 ? std::nullopt : std::optional<int64_t>(i % 300));
+  }
+  std::vector<VectorPtr> keys = {Windows(starts), Longs(ids)};
+  GroupHashTable t({WindowType(), DataType::Long()});
+  t.Reserve(10);
+  auto first = Groups(t, keys);
+  size_t groups = t.size();
+  t.Reserve(100000);
+  EXPECT_EQ(Groups(t, keys), first);
+  EXPECT_EQ(t.size(), groups);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    ASSERT_LT(first[i], groups);
+    EXPECT_EQ(t.keys()[0]->GetValue(first[i]), keys[0]->GetValue(i)) << "row " << i;
+    EXPECT_EQ(t.keys()[1]->GetValue(first[i]), keys[1]->GetValue(i)) << "row " << i;
+  }
+  for (uint32_t g = 0; g < groups; ++g) EXPECT_EQ(t.Find(t.keys(), g), static_cast<int64_t>(g));
+}
+
 TEST(GroupHashTableTest, ColumnHashesEqualRowHashes) {
   std::vector<VectorPtr> keys = {Windows({0, -1, 20, 30}), Longs({1, std::nullopt, 3, 4}),
                                  Doubles({-0.0, 1.5, std::nan(""), 2}), Strings({"a", "", "c", "d"})};
