@@ -7,6 +7,7 @@
 #include "exec/filter.h"
 #include "exec/group_hash_table.h"
 #include "exec/late_rows.h"
+#include "exec/partial_groups.h"
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
 #include "state/row_codec.h"
@@ -133,9 +134,9 @@ std::vector<VectorPtr> HashAggregate::AggregateArgs(size_t a, const RecordBatch&
   return args;
 }
 
-void HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx,
-                                         const LateRowCut* cut, GroupHashTable* table,
-                                         std::vector<std::unique_ptr<Accumulator>>* accs) const {
+size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx,
+                                           const LateRowCut* cut, PartialGroups* table,
+                                           std::vector<std::unique_ptr<Accumulator>>* accs) const {
   const AggregateSpec::FusedWindow& fw = *spec_.window;
   const size_t n = chunk->num_rows();
   VectorPtr time = Evaluate(*fw.time, *chunk, ctx);
@@ -150,6 +151,7 @@ void HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Eval
   // Input rows are assigned a block at a time, so that a block's (row, window) pairs and the key
   // and argument columns gathered for them stay in cache.
   constexpr size_t kBlockRows = 2048;
+  size_t pairs = 0;
   SelectionVector rows, late_rows;
   std::vector<int64_t> starts, late_starts;
   std::vector<uint32_t> groups;
@@ -178,11 +180,12 @@ void HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Eval
     }
     size_t np = rows.size();
     if (np == 0) continue;
+    pairs += np;
     for (size_t k = 0; k < keys.size(); ++k) {
       block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, starts.data(), np)
                                         : keys[k]->Take(rows);
     }
-    table->FindOrInsert(block_keys, np, &groups);
+    table->Assign(block_keys, np, &groups);
     for (size_t a = 0; a < accs->size(); ++a) {
       block_args.clear();
       for (const auto& v : args[a]) block_args.push_back(v->Take(rows));
@@ -190,9 +193,9 @@ void HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Eval
       (*accs)[a]->Update(block_args, groups.data(), np);
     }
   }
-  if (cut == nullptr || late_rows.empty()) return;
+  if (cut == nullptr || late_rows.empty()) return pairs;
   *cut->dropped += static_cast<int64_t>(late_rows.size());
-  if (cut->collector == nullptr) return;
+  if (cut->collector == nullptr) return pairs;
   // The late rows as WindowExpand would have passed them: the input columns plus the window.
   std::vector<VectorPtr> cols;
   for (const auto& c : chunk->columns()) cols.push_back(c->Take(late_rows));
@@ -206,11 +209,19 @@ void HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Eval
   }
   cut->collector->Add(operator_id_, "stateStoreSave", "window end at or below the watermark",
                       cut->watermark_ms, *expanded, all, times);
+  return pairs;
+}
+
+bool HashAggregate::PassThroughPartial() const {
+  constexpr int64_t kPassThroughMinRows = int64_t{1} << 16;
+  int64_t rows = last_batch_rows_.load(std::memory_order_relaxed);
+  int64_t groups = last_batch_groups_.load(std::memory_order_relaxed);
+  return streaming_ && rows >= kPassThroughMinRows && groups * 4 > rows * 3;
 }
 
 RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext& ctx,
-                                      const LateRowCut* cut) const {
-  GroupHashTable table(key_types_);
+                                      const LateRowCut* cut, int64_t* rows) const {
+  PartialGroups table(key_types_, PassThroughPartial());
   size_t max_groups = 0;  // at most one group per input row (and window)
   for (const auto& chunk : input) max_groups += chunk->num_rows();
   if (spec_.window) max_groups *= assigner_->max_windows();
@@ -221,12 +232,13 @@ RecordBatchPtr HashAggregate::Partial(const Partition& input, const EvalContext&
   for (const auto& chunk : input) {
     if (chunk->num_rows() == 0) continue;
     if (spec_.window) {
-      AggregateIntoWindows(chunk, ctx, cut, &table, &accs);
+      *rows += static_cast<int64_t>(AggregateIntoWindows(chunk, ctx, cut, &table, &accs));
       continue;
     }
+    *rows += static_cast<int64_t>(chunk->num_rows());
     std::vector<VectorPtr> keys;
     for (const auto& k : spec_.keys) keys.push_back(Evaluate(*k, *chunk, ctx));
-    table.FindOrInsert(keys, chunk->num_rows(), &groups);
+    table.Assign(keys, chunk->num_rows(), &groups);
     for (size_t a = 0; a < accs.size(); ++a) {
       accs[a]->Resize(table.size());
       accs[a]->Update(AggregateArgs(a, *chunk, ctx), groups.data(), chunk->num_rows());
@@ -462,6 +474,7 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
   // (With a fused window, late (row, window) pairs are dropped while windows are assigned.)
   std::vector<RecordBatchPtr> partials(input.size());
   std::vector<int64_t> dropped_in(input.size(), 0);
+  std::vector<int64_t> rows_in(input.size(), 0);
   ParallelFor(ctx.pool, input.size(), [&](size_t p) {
     LateRowCut cut;
     if (drop_late && spec_.window) {
@@ -469,9 +482,13 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
       cut.collector = ctx.stream->late_rows;
       cut.dropped = &dropped_in[p];
     }
-    partials[p] = Partial(input[p], ctx.eval, cut.dropped != nullptr ? &cut : nullptr);
+    partials[p] = Partial(input[p], ctx.eval, cut.dropped != nullptr ? &cut : nullptr, &rows_in[p]);
   });
-  for (int64_t d : dropped_in) dropped += d;
+  int64_t partial_rows = 0;
+  for (size_t p = 0; p < input.size(); ++p) {
+    dropped += dropped_in[p];
+    partial_rows += rows_in[p];
+  }
   // 2. shuffle by key
   size_t nparts = spec_.keys.empty() ? 1 : static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
   std::vector<std::vector<RecordBatchPtr>> split(partials.size());
@@ -498,6 +515,11 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
     RecordBatchPtr r = Final(part, mine, ctx);
     if (r->num_rows()) out[part].push_back(std::move(r));
   });
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    last_batch_rows_.store(partial_rows, std::memory_order_relaxed);
+    last_batch_groups_.store(progress_.num_rows_updated, std::memory_order_relaxed);
+  }
   return out;
 }
 

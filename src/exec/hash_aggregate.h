@@ -23,7 +23,7 @@
 namespace sluice {
 
 class Accumulator;
-class GroupHashTable;
+class PartialGroups;
 class LateRowCollector;
 
 struct AggregateSpec {
@@ -72,12 +72,18 @@ class HashAggregate : public PhysicalOperator {
     int64_t* dropped = nullptr;
   };
   /// Partial aggregation of one input partition: [keys..., states...] rows. `cut` applies only with
-  /// a fused window (null: no late-row filtering).
-  RecordBatchPtr Partial(const Partition& input, const EvalContext& ctx, const LateRowCut* cut) const;
+  /// a fused window (null: no late-row filtering). Adds the rows (with a fused window: the (row,
+  /// window) pairs) aggregated to `*rows`.
+  RecordBatchPtr Partial(const Partition& input, const EvalContext& ctx, const LateRowCut* cut,
+                         int64_t* rows) const;
   /// Fused window assignment of one input chunk: aggregates each row into its windows (key
-  /// spec_.window->key_index) in `table` / `accs`.
-  void AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx, const LateRowCut* cut,
-                            GroupHashTable* table, std::vector<std::unique_ptr<Accumulator>>* accs) const;
+  /// spec_.window->key_index) in `groups` / `accs`; returns the pairs aggregated.
+  size_t AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx, const LateRowCut* cut,
+                              PartialGroups* groups, std::vector<std::unique_ptr<Accumulator>>* accs) const;
+  /// Whether partial aggregation passes rows through (one group per row; see PartialGroups): in a
+  /// streaming query whose last micro-batch had at least kPassThroughMinRows rows and hardly fewer
+  /// groups (about one row per key per batch), grouping twice only costs time.
+  bool PassThroughPartial() const;
   /// The argument vectors of aggregate call `a` over `chunk` (none for count(*) / count(literal)).
   std::vector<VectorPtr> AggregateArgs(size_t a, const RecordBatch& chunk, const EvalContext& ctx) const;
   /// Final aggregation of one shuffle partition (batch or streaming).
@@ -99,6 +105,9 @@ class HashAggregate : public PhysicalOperator {
   /// Groups of the last partial aggregation: the next one sizes its table for as many (capped by
   /// its input), instead of regrowing it step by step from empty every micro-batch.
   mutable std::atomic<size_t> partial_groups_hint_{0};
+  /// Streaming: rows the last micro-batch's partial aggregations took in, and the groups it updated.
+  std::atomic<int64_t> last_batch_rows_{0};
+  std::atomic<int64_t> last_batch_groups_{0};
 
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<PartitionState>> states_;  // streaming, per shuffle partition

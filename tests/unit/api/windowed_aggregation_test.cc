@@ -1,7 +1,9 @@
 // Aggregation over window(...) groups: the window assignment fused into the aggregation (planned
 // when the window column is only a grouping key) gives every (window, key) group the rows a
 // brute-force assignment gives it, for tumbling and sliding windows, slides that do not divide the
-// duration, start offsets, negative and NULL times, in batch and streaming (complete mode) queries.
+// duration, start offsets, negative and NULL times, in batch and streaming (complete mode) queries;
+// and streaming micro-batches of about one row per key, after which partial aggregation passes
+// rows through (one group per row) instead of grouping them twice.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -129,6 +131,31 @@ TEST(WindowedAggregationTest, StreamingCompleteModeGroupsMatchBruteForce) {
     EXPECT_EQ(Collected(spark.table("windowed").collect(), c.window),
               BruteForce(events, c.window, c.slide, c.start));
   }
+}
+
+TEST(WindowedAggregationTest, BatchesOfOneRowPerKeyAggregateAsGroupedOnes) {
+  Session spark = Session::builder().config("spark.sql.shuffle.partitions", "3").getOrCreate();
+  auto stream = spark.memoryStream(ParseSchema("key BIGINT, ts TIMESTAMP, v BIGINT"));
+  auto q = stream.toDF()
+               .groupBy({window(col("ts"), "10 seconds", "5 seconds"), col("key")})
+               .agg({count("*").alias("n"), sum(col("v")).alias("total")})
+               .writeStream()
+               .format("memory")
+               .queryName("per_key")
+               .outputMode("complete")
+               .start();
+  // Each batch: 40,000 keys, one row each (80,000 (row, window) pairs), plus one repeated key.
+  std::vector<Event> all;
+  for (int batch = 0; batch < 3; ++batch) {
+    std::vector<Event> events;
+    for (int64_t k = 0; k < 40000; ++k) events.push_back({k, batch * 3 + k % 4, k + batch});
+    events.push_back({7, batch * 3, 1000});
+    stream.addData(Rows(events));
+    q.processAllAvailable();
+    all.insert(all.end(), events.begin(), events.end());
+  }
+  q.stop();
+  EXPECT_EQ(Collected(spark.table("per_key").collect(), 10), BruteForce(all, 10, 5, 0));
 }
 
 }  // namespace
