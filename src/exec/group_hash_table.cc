@@ -176,6 +176,22 @@ void GroupHashTable::Reserve(size_t n) {
 
 void GroupHashTable::Grow() { Rehash(slots_.size() * 2); }
 
+void GroupHashTable::Compact(const SelectionVector& keep) {
+  for (auto& k : keys_) k = k->Take(keep);
+  const size_t words = packed_words_;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    hashes_[i] = hashes_[keep[i]];
+    if (words > 0) {
+      std::copy_n(packed_keys_.begin() + static_cast<ptrdiff_t>(keep[i] * words), words,
+                  packed_keys_.begin() + static_cast<ptrdiff_t>(i * words));
+    }
+  }
+  hashes_.resize(keep.size());
+  packed_keys_.resize(keep.size() * words);
+  num_groups_ = keep.size();
+  Rehash(slots_.size());
+}
+
 void GroupHashTable::Rehash(size_t num_slots) {
   std::vector<uint64_t> slots(num_slots, 0);
   size_t mask = slots.size() - 1;

@@ -38,6 +38,11 @@ class GroupHashTable {
   /// slot array (each regrowth re-inserts every group).
   void Reserve(size_t n);
 
+  /// Keeps only the groups `keep` (ascending ids), renumbered 0, 1, ... in that order. Stored keys,
+  /// hashes and packed rows are moved and the slots rebuilt from the stored hashes (no key is
+  /// hashed or compared again); the slot array keeps its size.
+  void Compact(const SelectionVector& keep);
+
   size_t size() const { return num_groups_; }
   /// Key columns; row g holds the key of group g.
   const std::vector<VectorPtr>& keys() const { return keys_; }

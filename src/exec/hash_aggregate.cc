@@ -1,6 +1,7 @@
 #include "exec/hash_aggregate.h"
 
 #include <chrono>
+#include <numeric>
 #include <fmt/format.h>
 
 #include "exec/aggregate_function.h"
@@ -414,22 +415,21 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     auto removed = RecordBatch::Make(key_schema_, std::move(removed_cols), evicted.size());
     store_metrics = sb.state->Commit(operator_id_, static_cast<int>(part), version + 1, *upserts, *removed);
     if (st->num_live * 2 < ng) {
-      // Compact: rebuild the in-memory table without evicted groups.
+      // Compact: drop evicted groups from the in-memory table; live groups keep their order.
       SelectionVector live_sel;
       for (size_t g = 0; g < ng; ++g) {
         if (st->live[g]) live_sel.push_back(static_cast<uint32_t>(g));
       }
-      std::vector<VectorPtr> live_cols;
-      for (size_t k = 0; k < nk; ++k) live_cols.push_back(st->table->keys()[k]->Take(live_sel));
-      for (auto& acc : st->accs) {
-        for (auto& s : acc->SaveState(ng, &live_sel)) live_cols.push_back(s);
-      }
-      auto rows = RecordBatch::Make(state_schema_, std::move(live_cols), live_sel.size());
-      st->table = std::make_unique<GroupHashTable>(key_types_);
-      st->table->Reserve(rows->num_rows());
+      std::vector<std::vector<VectorPtr>> live_states;
+      for (auto& acc : st->accs) live_states.push_back(acc->SaveState(ng, &live_sel));
+      st->table->Compact(live_sel);
       st->accs = new_accs();
-      std::vector<uint32_t> g2;
-      if (rows->num_rows()) merge_rows(*st->table, st->accs, *rows, &g2);
+      std::vector<uint32_t> ids(live_sel.size());
+      std::iota(ids.begin(), ids.end(), 0u);
+      for (size_t a = 0; a < st->accs.size(); ++a) {
+        st->accs[a]->Resize(ids.size());
+        st->accs[a]->Merge(live_states[a], ids.data(), ids.size());
+      }
       st->live.assign(st->table->size(), 1);
       st->num_live = st->table->size();
     }
