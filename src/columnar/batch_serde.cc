@@ -59,6 +59,53 @@ uint64_t WordChecksum(std::string_view s) {
 
 void PutU64(std::string* out, uint64_t v) { out->append(reinterpret_cast<const char*>(&v), 8); }
 
+// Integer-like fixed-width data (4 or 8 bytes: INT, DATE, BIGINT, TIMESTAMP[_NTZ], INTERVAL) is
+// written frame-of-reference encoded in format SLB2: the minimum, then every value minus it in
+// the fewest bytes (1, 2 or 4) that hold the range; raw when no narrower width does.
+bool IsIntegerLike(const DataType& type) {
+  switch (type.id()) {
+    case TypeId::kInt:
+    case TypeId::kDate:
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+    case TypeId::kInterval: return true;
+    default: return false;
+  }
+}
+
+template <typename T>
+void PutNarrowed(std::string* out, const T* d, size_t n) {
+  T lo = n ? d[0] : 0, hi = lo;
+  for (size_t i = 1; i < n; ++i) {
+    lo = std::min(lo, d[i]);
+    hi = std::max(hi, d[i]);
+  }
+  uint64_t range = static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo);
+  uint8_t width = range <= 0xFF ? 1 : range <= 0xFFFF ? 2 : range <= 0xFFFFFFFFULL ? 4 : 0;
+  if (width >= sizeof(T)) width = 0;
+  out->push_back(static_cast<char>(width));
+  if (width == 0) {
+    out->append(reinterpret_cast<const char*>(d), n * sizeof(T));
+    return;
+  }
+  PutU64(out, static_cast<uint64_t>(static_cast<int64_t>(lo)));
+  size_t pos = out->size();
+  out->resize(pos + n * width);
+  char* p = out->data() + pos;
+  const uint64_t base = static_cast<uint64_t>(static_cast<int64_t>(lo));
+  auto put = [&](auto tag) {
+    using U = decltype(tag);
+    for (size_t i = 0; i < n; ++i) {
+      U x = static_cast<U>(static_cast<uint64_t>(static_cast<int64_t>(d[i])) - base);
+      std::memcpy(p + i * sizeof(U), &x, sizeof(U));
+    }
+  };
+  if (width == 1) put(uint8_t{});
+  else if (width == 2) put(uint16_t{});
+  else put(uint32_t{});
+}
+
 void PutVector(std::string* out, const Vector& v) {
   size_t n = v.size();
   PutU64(out, n);
@@ -69,7 +116,13 @@ void PutVector(std::string* out, const Vector& v) {
   }
   int w = v.type()->FixedWidth();
   if (w > 0 && !v.type()->IsNested()) {
-    out->append(reinterpret_cast<const char*>(v.data<uint8_t>()), n * w);
+    if (IsIntegerLike(*v.type()) && w == 8) {
+      PutNarrowed(out, v.data<int64_t>(), n);
+    } else if (IsIntegerLike(*v.type()) && w == 4) {
+      PutNarrowed(out, v.data<int32_t>(), n);
+    } else {
+      out->append(reinterpret_cast<const char*>(v.data<uint8_t>()), n * w);
+    }
   }
   if (!v.offsets().empty()) {
     out->append(reinterpret_cast<const char*>(v.offsets().data()), (n + 1) * 8);
@@ -83,7 +136,8 @@ void PutVector(std::string* out, const Vector& v) {
 
 class Reader {
  public:
-  Reader(std::string_view d, const std::string& src) : d_(d), src_(src) {}
+  /// `narrowed`: integer-like data is frame-of-reference encoded (format SLB2).
+  Reader(std::string_view d, const std::string& src, bool narrowed) : d_(d), src_(src), narrowed_(narrowed) {}
   [[noreturn]] void Fail(const std::string& what) {
     throw IoError(fmt::format("corrupt state file {}: {} at byte {}", src_, what, pos_));
   }
@@ -100,6 +154,44 @@ class Reader {
     pos_ += n;
     return s;
   }
+  uint8_t U8() {
+    if (pos_ + 1 > d_.size()) Fail("truncated");
+    return static_cast<uint8_t>(d_[pos_++]);
+  }
+  /// n fixed-width values of `type` (w bytes each) into `dst`.
+  void ReadFixed(const DataType& type, int w, uint64_t n, uint8_t* dst) {
+    if (!narrowed_ || !IsIntegerLike(type)) {
+      std::string_view raw = Bytes(n * w);
+      if (n > 0) std::memcpy(dst, raw.data(), n * w);
+      return;
+    }
+    uint8_t width = U8();
+    if (width == 0) {
+      std::string_view raw = Bytes(n * w);
+      if (n > 0) std::memcpy(dst, raw.data(), n * w);
+      return;
+    }
+    if (width != 1 && width != 2 && width != 4) Fail("bad integer width");
+    uint64_t base = U64();
+    const char* p = Bytes(n * width).data();
+    auto get = [&](auto tag) {
+      using U = decltype(tag);
+      for (uint64_t i = 0; i < n; ++i) {
+        U x;
+        std::memcpy(&x, p + i * sizeof(U), sizeof(U));
+        uint64_t v = base + x;
+        if (w == 8) {
+          std::memcpy(dst + i * 8, &v, 8);
+        } else {
+          auto v32 = static_cast<uint32_t>(v);
+          std::memcpy(dst + i * 4, &v32, 4);
+        }
+      }
+    };
+    if (width == 1) get(uint8_t{});
+    else if (width == 2) get(uint16_t{});
+    else get(uint32_t{});
+  }
   VectorPtr ReadVector(const TypePtr& type) {
     uint64_t n = U64();
     if (n > (uint64_t{1} << 40)) Fail("implausible row count");
@@ -108,8 +200,13 @@ class Reader {
     if (has_nulls) validity = Bytes(n);
     auto v = std::make_shared<Vector>(type);
     int w = type->FixedWidth();
-    std::string_view data, offsets_raw, chars;
-    if (w > 0 && !type->IsNested()) data = Bytes(n * w);
+    std::string_view offsets_raw, chars;
+    std::vector<uint8_t> data;
+    if (w > 0 && !type->IsNested()) {
+      if (n > d_.size() - pos_) Fail("truncated");  // every value takes a byte or more
+      data.resize(n * w);
+      ReadFixed(*type, w, n, data.data());
+    }
     bool has_offsets = type->IsStringLike() || type->id() == TypeId::kArray || type->id() == TypeId::kMap;
     if (has_offsets) offsets_raw = Bytes((n + 1) * 8);
     if (type->IsStringLike()) chars = Bytes(U64());
@@ -164,6 +261,7 @@ class Reader {
  private:
   std::string_view d_;
   const std::string& src_;
+  bool narrowed_;
   size_t pos_ = 0;
 };
 
@@ -189,12 +287,12 @@ std::string SerializeBatch(const RecordBatch& batch) {
 
 RecordBatchPtr DeserializeBatch(const TypePtr& schema, std::string_view data,
                                 const std::string& source) {
-  Reader r(data, source);
+  uint64_t magic = 0;
+  if (data.size() >= 8) std::memcpy(&magic, data.data(), 8);
+  Reader r(data, source, magic == kMagic);
   if (data.size() < 32) r.Fail("truncated");
   uint64_t sum;
   std::memcpy(&sum, data.data() + data.size() - 8, 8);
-  uint64_t magic;
-  std::memcpy(&magic, data.data(), 8);
   // Files of format SLB1 (written before SLB2) stay readable. An unknown magic is checked as SLB1,
   // so a corrupt header reports a checksum mismatch as before.
   std::string_view body = data.substr(0, data.size() - 8);
