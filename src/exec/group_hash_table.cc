@@ -1,6 +1,7 @@
 #include "exec/group_hash_table.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -226,7 +227,7 @@ size_t GroupHashTable::ProbeSlot(uint64_t h, const uint64_t* packed, const std::
 }
 
 void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
-                                  std::vector<uint32_t>* group_ids) {
+                                  std::vector<uint32_t>* group_ids, const uint64_t* hashes) {
   group_ids->resize(n);
   if (keys_.empty()) {
     if (num_groups_ == 0 && n > 0) num_groups_ = 1;
@@ -246,24 +247,33 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
     for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendRange(*keys[c]->Take(new_rows), 0, new_rows.size());
     new_rows.clear();
   };
+  const uint64_t* chunk_h = chunk_hashes_.data();
   for (size_t i = 0; i < n; ++i) {
     size_t k = i % kChunkRows;
     if (k == 0) {
       append_new_keys();
       size_t m = std::min(kChunkRows, n - i);
-      HashKeyRows(keys, i, m, chunk_hashes_.data());
+      if (hashes != nullptr) {
+        chunk_h = hashes + i;
+#ifndef NDEBUG
+        HashKeyRows(keys, i, m, chunk_hashes_.data());
+        for (size_t r = 0; r < m; ++r) assert(chunk_h[r] == chunk_hashes_[r] && "caller's hash differs from HashKeyRow");
+#endif
+      } else {
+        HashKeyRows(keys, i, m, chunk_hashes_.data());
+      }
       if (words > 0) PackRows(keys, i, m, chunk_packed_.data());
     }
-    uint64_t h = chunk_hashes_[k];
+    uint64_t h = chunk_h[k];
     size_t mask = slots_.size() - 1;
     // Software pipelining over the chunk: the slot of a row kSlotAhead rows on, and the stored key
     // its slot points to kKeyAhead rows on, are fetched while this row is probed.
     constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
     if (k + kSlotAhead < kChunkRows && i + kSlotAhead < n) {
-      __builtin_prefetch(&slots_[chunk_hashes_[k + kSlotAhead] & mask]);
+      __builtin_prefetch(&slots_[chunk_h[k + kSlotAhead] & mask]);
     }
     if (words > 0 && k + kKeyAhead < kChunkRows && i + kKeyAhead < n) {
-      uint64_t ahead = slots_[chunk_hashes_[k + kKeyAhead] & mask];
+      uint64_t ahead = slots_[chunk_h[k + kKeyAhead] & mask];
       if (ahead != 0) __builtin_prefetch(&packed_keys_[((ahead & ~kTagMask) - 1) * words]);
     }
     const uint64_t* packed = words > 0 ? chunk_packed_.data() + k * words : nullptr;

@@ -27,8 +27,10 @@ class GroupHashTable {
   explicit GroupHashTable(std::vector<TypePtr> key_types);
 
   /// Sets (*group_ids)[i] to the id of row i of `keys` (n rows), adding new groups as needed.
-  /// With no key columns every row belongs to group 0.
-  void FindOrInsert(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* group_ids);
+  /// With no key columns every row belongs to group 0. `hashes`, if given, are the rows' hashes
+  /// (REQUIRES: hashes[i] == HashKeyRow(keys, i)), computed by the caller more cheaply.
+  void FindOrInsert(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* group_ids,
+                    const uint64_t* hashes = nullptr);
   /// Id of row `row` of `keys`, or -1 if absent (no insertion).
   int64_t Find(const std::vector<VectorPtr>& keys, size_t row) const;
   /// (*ids)[i] = Find(keys, i) for the n rows of `keys`, hashed and compared a chunk at a time.

@@ -32,6 +32,45 @@ int64_t EventTimeMs(const Vector& key, size_t row, bool is_window) {
   return key.Get<int64_t>(row) / 1000;
 }
 
+// The hash of a window key column alone (HashKeyRows of a one-column window row) by window
+// start, cached for the few starts a block of rows falls in: with the window as the first key,
+// a row's key hash starts from it, so the window's two fields are not hashed for every row.
+class WindowKeyHashes {
+ public:
+  WindowKeyHashes(const WindowAssigner& assigner, TypePtr window_type)
+      : assigner_(assigner), window_type_(std::move(window_type)) {}
+
+  uint64_t Get(int64_t start) {
+    // A row's windows come in ascending order, and consecutive rows mostly fall in the same ones:
+    // try the last entry used and the one after it, then the others.
+    for (size_t probe = 0; probe < kEntries; ++probe) {
+      size_t i = (last_ + probe) % kEntries;
+      if (i < size_ && entries_[i].start == start) {
+        last_ = i;
+        return entries_[i].hash;
+      }
+    }
+    size_t i = size_ < kEntries ? size_++ : (last_ + 1) % kEntries;
+    std::vector<VectorPtr> key = {assigner_.MakeWindows(window_type_, &start, 1)};
+    HashKeyRows(key, 0, 1, &entries_[i].hash);
+    entries_[i].start = start;
+    last_ = i;
+    return entries_[i].hash;
+  }
+
+ private:
+  static constexpr size_t kEntries = 16;  // more than the windows of a block of rows
+  struct Entry {
+    int64_t start = 0;
+    uint64_t hash = 0;
+  };
+  const WindowAssigner& assigner_;
+  TypePtr window_type_;
+  Entry entries_[kEntries];
+  size_t size_ = 0;
+  size_t last_ = 0;
+};
+
 }  // namespace
 
 /// Groups of one shuffle partition kept between micro-batches.
@@ -158,6 +197,10 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   std::vector<uint32_t> groups;
   std::vector<VectorPtr> block_keys(keys.size());
   std::vector<VectorPtr> block_args;
+  // With the window as the first key, key hashes start from the cached hash of the window.
+  std::optional<WindowKeyHashes> window_hashes;
+  if (fw.key_index == 0 && !table->pass_through()) window_hashes.emplace(*assigner_, window_type);
+  std::vector<uint64_t> hashes;
   for (size_t begin = 0; begin < n; begin += kBlockRows) {
     size_t m = std::min(kBlockRows, n - begin);
     rows.clear();
@@ -186,7 +229,12 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
       block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, starts.data(), np)
                                         : keys[k]->Take(rows);
     }
-    table->Assign(block_keys, np, &groups);
+    if (window_hashes) {
+      hashes.resize(np);
+      for (size_t k = 0; k < np; ++k) hashes[k] = window_hashes->Get(starts[k]);
+      for (size_t k = 1; k < block_keys.size(); ++k) block_keys[k]->HashRows(0, np, hashes.data());
+    }
+    table->Assign(block_keys, np, &groups, window_hashes ? hashes.data() : nullptr);
     for (size_t a = 0; a < accs->size(); ++a) {
       block_args.clear();
       for (const auto& v : args[a]) block_args.push_back(v->Take(rows));

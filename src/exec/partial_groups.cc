@@ -21,9 +21,10 @@ void PartialGroups::Reserve(size_t n) {
   for (auto& k : keys_) k->Reserve(n);
 }
 
-void PartialGroups::Assign(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* ids) {
+void PartialGroups::Assign(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* ids,
+                           const uint64_t* hashes) {
   if (!pass_through_) {
-    table_->FindOrInsert(keys, n, ids);
+    table_->FindOrInsert(keys, n, ids, hashes);
     return;
   }
   for (size_t c = 0; c < keys_.size(); ++c) keys_[c]->AppendRange(*keys[c], 0, n);

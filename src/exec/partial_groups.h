@@ -24,7 +24,9 @@ class PartialGroups {
   /// Makes room for `n` groups.
   void Reserve(size_t n);
   /// Sets (*ids)[i] to the group of row i of `keys` (n rows), creating groups as needed.
-  void Assign(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* ids);
+  /// `hashes`: as for GroupHashTable::FindOrInsert (unused when passing through).
+  void Assign(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* ids,
+              const uint64_t* hashes = nullptr);
   size_t size() const { return pass_through_ ? size_ : table_->size(); }
   /// Key columns; row g is the key of group g.
   const std::vector<VectorPtr>& keys() const { return pass_through_ ? keys_ : table_->keys(); }
