@@ -29,21 +29,32 @@ void WindowAssigner::Assign(const Vector& time, size_t begin, size_t n, Selectio
     uint32_t* r = rows->data() + out;
     int64_t* s = starts->data() + out;
     size_t k = 0;
+    // Consecutive times mostly fall in the same window: reuse it, dividing only on a change.
+    int64_t lo = 0, hi = 0;  // the last window, [lo, hi); empty at first
     for (size_t i = begin; i < begin + n; ++i) {
       if (nulls && time.IsNull(i)) continue;
       int64_t ts = t[i];
+      if (ts < lo || ts >= hi) {
+        lo = ts - FloorMod(ts - start_, slide_);
+        hi = lo + slide_;
+      }
       r[k] = static_cast<uint32_t>(i);
-      s[k] = ts - FloorMod(ts - start_, slide_);
+      s[k] = lo;
       ++k;
     }
     rows->resize(out + k);
     starts->resize(out + k);
     return;
   }
+  int64_t lo = 0, hi = 0;  // slide interval [lo, hi) of the last time: its last window start is lo
   for (size_t i = begin; i < begin + n; ++i) {
     if (nulls && time.IsNull(i)) continue;
     int64_t ts = t[i];
-    int64_t last_start = ts - FloorMod(ts - start_, slide_);
+    if (ts < lo || ts >= hi) {
+      lo = ts - FloorMod(ts - start_, slide_);
+      hi = lo + slide_;
+    }
+    int64_t last_start = lo;
     for (int64_t k = max_overlap_ - 1; k >= 0; --k) {
       int64_t ws = last_start - k * slide_;
       if (ws <= ts && ts < ws + window_) {

@@ -1,11 +1,13 @@
 // WindowAssigner: the windows of window(ts, duration, slide, start) a time falls in, against a
 // brute-force enumeration (tumbling and sliding, slides that do not divide the duration, start
-// offsets, negative times, NULL times, a row range not starting at 0).
+// offsets, negative times, NULL times, times in and out of order, a row range not starting at 0).
 #include "exec/window_assigner.h"
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <optional>
+#include <random>
 
 namespace sluice {
 namespace {
@@ -42,6 +44,10 @@ TEST(WindowAssignerTest, MatchesBruteForce) {
   for (int64_t t = -37; t <= 41; ++t) values.push_back(t);
   values.insert(values.begin() + 5, std::nullopt);
   values.push_back(std::nullopt);
+  // Then the same times out of order (consecutive rows in different windows, back and forth).
+  std::vector<std::optional<int64_t>> shuffled = values;
+  std::shuffle(shuffled.begin(), shuffled.end(), std::mt19937(3));
+  values.insert(values.end(), shuffled.begin(), shuffled.end());
   VectorPtr time = Times(values);
   for (const Case& c : cases) {
     SCOPED_TRACE(testing::Message() << "window " << c.window << " slide " << c.slide << " start " << c.start);
