@@ -71,6 +71,36 @@ class WindowKeyHashes {
   size_t last_ = 0;
 };
 
+// Partial group ids of one chunk by (group of the keys other than the window, window number),
+// for sliding windows: a row's other keys are looked up once, and the groups of its windows are
+// found in a dense array of `windows` cells per key group (window numbers [first, first +
+// windows)), so only a (key, window) pair's first occurrence in the chunk probes the partial table.
+class KeyWindowCells {
+ public:
+  static constexpr uint32_t kNone = UINT32_MAX;
+
+  KeyWindowCells(std::vector<TypePtr> key_types, int64_t first_number, size_t windows)
+      : keys_(std::move(key_types)), first_(first_number), windows_(windows) {}
+
+  /// (*ids)[i] = the key group of row begin + i of `keys`, for n rows.
+  void FindKeys(const std::vector<VectorPtr>& keys, size_t begin, size_t n, std::vector<uint32_t>* ids) {
+    std::vector<VectorPtr> rows;
+    for (const auto& k : keys) rows.push_back(k->Slice(begin, n));
+    keys_.FindOrInsert(rows, n, ids);
+    cells_.resize(keys_.size() * windows_, kNone);
+  }
+  /// The cell of (key group, window number). REQUIRES: the number is in the chunk's range.
+  uint32_t& Cell(uint32_t key_group, int64_t number) {
+    return cells_[key_group * windows_ + static_cast<size_t>(number - first_)];
+  }
+
+ private:
+  GroupHashTable keys_;
+  int64_t first_;
+  size_t windows_;
+  std::vector<uint32_t> cells_;
+};
+
 }  // namespace
 
 /// Groups of one shuffle partition kept between micro-batches.
@@ -201,11 +231,42 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   std::optional<WindowKeyHashes> window_hashes;
   if (fw.key_index == 0 && !table->pass_through()) window_hashes.emplace(*assigner_, window_type);
   std::vector<uint64_t> hashes;
+  // Sliding windows with other keys, over a chunk spanning few windows: KeyWindowCells.
+  std::optional<KeyWindowCells> cells;
+  std::vector<VectorPtr> other_keys;
+  if (assigner_->max_windows() > 1 && !table->pass_through() && keys.size() > 1) {
+    int64_t lo = 0, hi = 0;
+    bool any = false;
+    const int64_t* t = time->data<int64_t>();
+    for (size_t i = 0; i < n; ++i) {
+      if (time->IsNull(i)) continue;
+      lo = any ? std::min(lo, t[i]) : t[i];
+      hi = any ? std::max(hi, t[i]) : t[i];
+      any = true;
+    }
+    constexpr int64_t kMaxCellWindows = 64;
+    int64_t first = any ? assigner_->WindowNumbers(lo).first : 0;
+    int64_t last = any ? assigner_->WindowNumbers(hi).second : -1;
+    if (any && last - first < kMaxCellWindows) {
+      std::vector<TypePtr> other_types;
+      for (size_t k = 0; k < keys.size(); ++k) {
+        if (k == fw.key_index) continue;
+        other_keys.push_back(keys[k]);
+        other_types.push_back(key_types_[k]);
+      }
+      cells.emplace(std::move(other_types), first, static_cast<size_t>(last - first + 1));
+    }
+  }
+  std::vector<int64_t> numbers;
+  std::vector<uint32_t> key_groups, new_ids;
+  SelectionVector new_pairs, new_rows;
+  std::vector<int64_t> new_starts;
   for (size_t begin = 0; begin < n; begin += kBlockRows) {
     size_t m = std::min(kBlockRows, n - begin);
     rows.clear();
     starts.clear();
-    assigner_->Assign(*time, begin, m, &rows, &starts);
+    numbers.clear();
+    assigner_->Assign(*time, begin, m, &rows, &starts, cells ? &numbers : nullptr);
     if (cut != nullptr) {
       // As DropLateRows: a pair is late when its window end, in ms, is at or below the watermark.
       size_t kept = 0;
@@ -217,14 +278,62 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
         }
         rows[kept] = rows[k];
         starts[kept] = starts[k];
+        if (cells) numbers[kept] = numbers[k];
         ++kept;
       }
       rows.resize(kept);
       starts.resize(kept);
+      if (cells) numbers.resize(kept);
     }
     size_t np = rows.size();
     if (np == 0) continue;
     pairs += np;
+    if (cells) {
+      // Pairs whose (key, window) cell is set have their group; the others are looked up (or
+      // added) in the partial table together, in pair order, and their cells set.
+      cells->FindKeys(other_keys, begin, m, &key_groups);
+      groups.resize(np);
+      new_pairs.clear();
+      for (size_t k = 0; k < np; ++k) {
+        uint32_t c = cells->Cell(key_groups[rows[k] - begin], numbers[k]);
+        if (c == KeyWindowCells::kNone) {
+          new_pairs.push_back(static_cast<uint32_t>(k));
+        } else {
+          groups[k] = c;
+        }
+      }
+      if (!new_pairs.empty()) {
+        new_rows.clear();
+        new_starts.clear();
+        for (uint32_t k : new_pairs) {
+          new_rows.push_back(rows[k]);
+          new_starts.push_back(starts[k]);
+        }
+        size_t nn = new_pairs.size();
+        for (size_t k = 0; k < keys.size(); ++k) {
+          block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, new_starts.data(), nn)
+                                            : keys[k]->Take(new_rows);
+        }
+        if (window_hashes) {
+          hashes.resize(nn);
+          for (size_t k = 0; k < nn; ++k) hashes[k] = window_hashes->Get(new_starts[k]);
+          for (size_t k = 1; k < block_keys.size(); ++k) block_keys[k]->HashRows(0, nn, hashes.data());
+        }
+        table->Assign(block_keys, nn, &new_ids, window_hashes ? hashes.data() : nullptr);
+        for (size_t j = 0; j < nn; ++j) {
+          uint32_t k = new_pairs[j];
+          cells->Cell(key_groups[rows[k] - begin], numbers[k]) = new_ids[j];
+          groups[k] = new_ids[j];
+        }
+      }
+      for (size_t a = 0; a < accs->size(); ++a) {
+        block_args.clear();
+        for (const auto& v : args[a]) block_args.push_back(v->Take(rows));
+        (*accs)[a]->Resize(table->size());
+        (*accs)[a]->Update(block_args, groups.data(), np);
+      }
+      continue;
+    }
     for (size_t k = 0; k < keys.size(); ++k) {
       block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, starts.data(), np)
                                         : keys[k]->Take(rows);

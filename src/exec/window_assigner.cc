@@ -17,10 +17,40 @@ WindowAssigner::WindowAssigner(int64_t window_micros, int64_t slide_micros, int6
       start_(start_micros),
       max_overlap_((window_micros + slide_micros - 1) / slide_micros) {}
 
+std::pair<int64_t, int64_t> WindowAssigner::WindowNumbers(int64_t ts) const {
+  int64_t last_start = ts - FloorMod(ts - start_, slide_);
+  int64_t last = (last_start - start_) / slide_;  // exact
+  int64_t first = last;
+  for (int64_t k = 1; k < max_overlap_ && ts < last_start - k * slide_ + window_; ++k) first = last - k;
+  return {first, last};
+}
+
 void WindowAssigner::Assign(const Vector& time, size_t begin, size_t n, SelectionVector* rows,
-                            std::vector<int64_t>* starts) const {
+                            std::vector<int64_t>* starts, std::vector<int64_t>* numbers) const {
   const int64_t* t = time.data<int64_t>();
   const bool nulls = time.MayHaveNulls();
+  if (numbers != nullptr) {
+    // Pairs with window numbers: per row, the numbers of its windows are consecutive, ascending.
+    int64_t lo = 0, hi = 0, lo_number = 0;
+    for (size_t i = begin; i < begin + n; ++i) {
+      if (nulls && time.IsNull(i)) continue;
+      int64_t ts = t[i];
+      if (ts < lo || ts >= hi) {
+        lo = ts - FloorMod(ts - start_, slide_);
+        hi = lo + slide_;
+        lo_number = (lo - start_) / slide_;  // exact
+      }
+      for (int64_t k = max_overlap_ - 1; k >= 0; --k) {
+        int64_t ws = lo - k * slide_;
+        if (ws <= ts && ts < ws + window_) {
+          rows->push_back(static_cast<uint32_t>(i));
+          starts->push_back(ws);
+          numbers->push_back(lo_number - k);
+        }
+      }
+    }
+    return;
+  }
   if (window_ == slide_) {
     // Tumbling: exactly the window starting at the last start at or below ts.
     size_t out = rows->size();

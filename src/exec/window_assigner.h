@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "columnar/vector.h"
@@ -26,9 +27,14 @@ class WindowAssigner {
 
   /// Appends one (row, window start) pair to `rows` / `starts` per window containing row i of
   /// `time` (a TIMESTAMP or TIMESTAMP_NTZ vector, microseconds), for i in [begin, begin + n): in
-  /// row order, and for each row in ascending window order.
+  /// row order, and for each row in ascending window order. With `numbers`, also appends each
+  /// window's number (WindowNumber of its start).
   void Assign(const Vector& time, size_t begin, size_t n, SelectionVector* rows,
-              std::vector<int64_t>* starts) const;
+              std::vector<int64_t>* starts, std::vector<int64_t>* numbers = nullptr) const;
+
+  /// The window numbers of the windows containing `ts`: [first, last], consecutive (window number
+  /// k starts at start + k * slide).
+  std::pair<int64_t, int64_t> WindowNumbers(int64_t ts) const;
 
   /// A window STRUCT<start, end> vector of `window_type` with row k = [starts[k], starts[k] +
   /// duration), k in [0, n).

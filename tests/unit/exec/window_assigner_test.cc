@@ -67,6 +67,21 @@ TEST(WindowAssignerTest, MatchesBruteForce) {
       }
       EXPECT_EQ(rows, want_rows);
       EXPECT_EQ(starts, want_starts);
+      // With window numbers: the same pairs, and start = start offset + number * slide.
+      SelectionVector rows2;
+      std::vector<int64_t> starts2, numbers;
+      assigner.Assign(*time, begin, time->size() - begin, &rows2, &starts2, &numbers);
+      EXPECT_EQ(rows2, SelectionVector(want_rows.begin() + 1, want_rows.end()));
+      EXPECT_EQ(starts2, std::vector<int64_t>(want_starts.begin() + 1, want_starts.end()));
+      ASSERT_EQ(numbers.size(), starts2.size());
+      for (size_t k = 0; k < numbers.size(); ++k) EXPECT_EQ(c.start + numbers[k] * c.slide, starts2[k]);
+    }
+    for (const auto& v : values) {
+      if (!v) continue;
+      auto want = BruteForceStarts(*v, c.window, c.slide, c.start);
+      auto [first, last] = assigner.WindowNumbers(*v);
+      EXPECT_EQ(c.start + first * c.slide, want.front()) << *v;
+      EXPECT_EQ(c.start + last * c.slide, want.back()) << *v;
     }
   }
 }
