@@ -9,6 +9,7 @@
 #include "exec/group_hash_table.h"
 #include "exec/late_rows.h"
 #include "exec/partial_groups.h"
+#include "exec/window_key_groups.h"
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
 #include "state/row_codec.h"
@@ -31,75 +32,6 @@ int64_t EventTimeMs(const Vector& key, size_t row, bool is_window) {
   if (is_window) return key.child(1)->Get<int64_t>(row) / 1000;
   return key.Get<int64_t>(row) / 1000;
 }
-
-// The hash of a window key column alone (HashKeyRows of a one-column window row) by window
-// start, cached for the few starts a block of rows falls in: with the window as the first key,
-// a row's key hash starts from it, so the window's two fields are not hashed for every row.
-class WindowKeyHashes {
- public:
-  WindowKeyHashes(const WindowAssigner& assigner, TypePtr window_type)
-      : assigner_(assigner), window_type_(std::move(window_type)) {}
-
-  uint64_t Get(int64_t start) {
-    // A row's windows come in ascending order, and consecutive rows mostly fall in the same ones:
-    // try the last entry used and the one after it, then the others.
-    for (size_t probe = 0; probe < kEntries; ++probe) {
-      size_t i = (last_ + probe) % kEntries;
-      if (i < size_ && entries_[i].start == start) {
-        last_ = i;
-        return entries_[i].hash;
-      }
-    }
-    size_t i = size_ < kEntries ? size_++ : (last_ + 1) % kEntries;
-    std::vector<VectorPtr> key = {assigner_.MakeWindows(window_type_, &start, 1)};
-    HashKeyRows(key, 0, 1, &entries_[i].hash);
-    entries_[i].start = start;
-    last_ = i;
-    return entries_[i].hash;
-  }
-
- private:
-  static constexpr size_t kEntries = 16;  // more than the windows of a block of rows
-  struct Entry {
-    int64_t start = 0;
-    uint64_t hash = 0;
-  };
-  const WindowAssigner& assigner_;
-  TypePtr window_type_;
-  Entry entries_[kEntries];
-  size_t size_ = 0;
-  size_t last_ = 0;
-};
-
-// Partial group ids of one chunk by (group of the keys other than the window, window number),
-// for sliding windows: a row's other keys are looked up once, and the groups of its windows are
-// found in a dense array of `windows` cells per key group (window numbers [first, first +
-// windows)), so only a (key, window) pair's first occurrence in the chunk probes the partial table.
-class KeyWindowCells {
- public:
-  static constexpr uint32_t kNone = UINT32_MAX;
-
-  KeyWindowCells(std::vector<TypePtr> key_types, int64_t first_number, size_t windows)
-      : keys_(std::move(key_types)), first_(first_number), windows_(windows) {}
-
-  /// (*ids)[i] = the key group of row begin + i of `keys`, for n rows.
-  void FindKeys(const std::vector<VectorPtr>& keys, size_t begin, size_t n, std::vector<uint32_t>* ids) {
-    std::vector<VectorPtr> rows;
-    for (const auto& k : keys) rows.push_back(k->Slice(begin, n));
-    keys_.FindOrInsert(rows, n, ids);
-    cells_.resize(keys_.size() * windows_, kNone);
-  }
-  /// The cell of (key group, window number). REQUIRES: the number is in the chunk's range.
-  uint32_t& Cell(uint32_t key_group, int64_t number) {
-    return cells_[key_group * windows_ + static_cast<size_t>(number - first_)];
-  }
-
- private:
-  GroupHashTable keys_;
-  int64_t first_;
-  size_t windows_;
-  std::vector<uint32_t> cells_;
-};
 
 }  // namespace
 
@@ -204,6 +136,38 @@ std::vector<VectorPtr> HashAggregate::AggregateArgs(size_t a, const RecordBatch&
   return args;
 }
 
+namespace {
+
+// KeyWindowCells for the windows of times `time` under `assigner` and the keys `key_types` other
+// than the window (key `window_key`), or nullopt when they span more than 64 windows or are all
+// NULL.
+std::optional<KeyWindowCells> MakeKeyWindowCells(const WindowAssigner& assigner,
+                                                 const std::vector<TypePtr>& key_types, size_t window_key,
+                                                 const Vector& time) {
+  const size_t n = time.size();
+  const int64_t* t = time.data<int64_t>();
+  int64_t lo = 0, hi = 0;
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (time.IsNull(i)) continue;
+    lo = any ? std::min(lo, t[i]) : t[i];
+    hi = any ? std::max(hi, t[i]) : t[i];
+    any = true;
+  }
+  constexpr int64_t kMaxCellWindows = 64;
+  if (!any) return std::nullopt;
+  int64_t first = assigner.WindowNumbers(lo).first;
+  int64_t last = assigner.WindowNumbers(hi).second;
+  if (last - first >= kMaxCellWindows) return std::nullopt;
+  std::vector<TypePtr> other_types;
+  for (size_t k = 0; k < key_types.size(); ++k) {
+    if (k != window_key) other_types.push_back(key_types[k]);
+  }
+  return KeyWindowCells(std::move(other_types), first, static_cast<size_t>(last - first + 1));
+}
+
+}  // namespace
+
 size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx,
                                            const LateRowCut* cut, PartialGroups* table,
                                            std::vector<std::unique_ptr<Accumulator>>* accs) const {
@@ -221,46 +185,49 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   // Input rows are assigned a block at a time, so that a block's (row, window) pairs and the key
   // and argument columns gathered for them stay in cache.
   constexpr size_t kBlockRows = 2048;
-  size_t pairs = 0;
-  SelectionVector rows, late_rows;
-  std::vector<int64_t> starts, late_starts;
-  std::vector<uint32_t> groups;
-  std::vector<VectorPtr> block_keys(keys.size());
-  std::vector<VectorPtr> block_args;
   // With the window as the first key, key hashes start from the cached hash of the window.
   std::optional<WindowKeyHashes> window_hashes;
   if (fw.key_index == 0 && !table->pass_through()) window_hashes.emplace(*assigner_, window_type);
-  std::vector<uint64_t> hashes;
   // Sliding windows with other keys, over a chunk spanning few windows: KeyWindowCells.
   std::optional<KeyWindowCells> cells;
-  std::vector<VectorPtr> other_keys;
   if (assigner_->max_windows() > 1 && !table->pass_through() && keys.size() > 1) {
-    int64_t lo = 0, hi = 0;
-    bool any = false;
-    const int64_t* t = time->data<int64_t>();
-    for (size_t i = 0; i < n; ++i) {
-      if (time->IsNull(i)) continue;
-      lo = any ? std::min(lo, t[i]) : t[i];
-      hi = any ? std::max(hi, t[i]) : t[i];
-      any = true;
-    }
-    constexpr int64_t kMaxCellWindows = 64;
-    int64_t first = any ? assigner_->WindowNumbers(lo).first : 0;
-    int64_t last = any ? assigner_->WindowNumbers(hi).second : -1;
-    if (any && last - first < kMaxCellWindows) {
-      std::vector<TypePtr> other_types;
-      for (size_t k = 0; k < keys.size(); ++k) {
-        if (k == fw.key_index) continue;
-        other_keys.push_back(keys[k]);
-        other_types.push_back(key_types_[k]);
-      }
-      cells.emplace(std::move(other_types), first, static_cast<size_t>(last - first + 1));
-    }
+    cells = MakeKeyWindowCells(*assigner_, key_types_, fw.key_index, *time);
   }
-  std::vector<int64_t> numbers;
-  std::vector<uint32_t> key_groups, new_ids;
-  SelectionVector new_pairs, new_rows;
-  std::vector<int64_t> new_starts;
+  std::vector<VectorPtr> other_keys;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (k != fw.key_index) other_keys.push_back(keys[k]);
+  }
+
+  std::vector<VectorPtr> block_keys(keys.size()), block_args;
+  std::vector<uint64_t> hashes;
+  // (*ids)[k] = the partial group of pair (r[k], st[k]): the window built from the start, the
+  // other keys gathered.
+  auto find_groups = [&](const SelectionVector& r, const std::vector<int64_t>& st, std::vector<uint32_t>* ids) {
+    size_t np = r.size();
+    for (size_t k = 0; k < keys.size(); ++k) {
+      block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, st.data(), np) : keys[k]->Take(r);
+    }
+    if (window_hashes) {
+      hashes.resize(np);
+      for (size_t k = 0; k < np; ++k) hashes[k] = window_hashes->Get(st[k]);
+      for (size_t k = 1; k < block_keys.size(); ++k) block_keys[k]->HashRows(0, np, hashes.data());
+    }
+    table->Assign(block_keys, np, ids, window_hashes ? hashes.data() : nullptr);
+  };
+  // Adds the arguments of rows `r` to groups `ids`.
+  auto update = [&](const SelectionVector& r, const std::vector<uint32_t>& ids) {
+    for (size_t a = 0; a < accs->size(); ++a) {
+      block_args.clear();
+      for (const auto& v : args[a]) block_args.push_back(v->Take(r));
+      (*accs)[a]->Resize(table->size());
+      (*accs)[a]->Update(block_args, ids.data(), r.size());
+    }
+  };
+
+  size_t pairs = 0;
+  SelectionVector rows, late_rows, new_pairs, new_rows;
+  std::vector<int64_t> starts, numbers, late_starts, new_starts;
+  std::vector<uint32_t> groups, key_groups, new_ids;
   for (size_t begin = 0; begin < n; begin += kBlockRows) {
     size_t m = std::min(kBlockRows, n - begin);
     rows.clear();
@@ -288,76 +255,55 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
     size_t np = rows.size();
     if (np == 0) continue;
     pairs += np;
-    if (cells) {
-      // Pairs whose (key, window) cell is set have their group; the others are looked up (or
-      // added) in the partial table together, in pair order, and their cells set.
-      cells->FindKeys(other_keys, begin, m, &key_groups);
-      groups.resize(np);
-      new_pairs.clear();
-      for (size_t k = 0; k < np; ++k) {
-        uint32_t c = cells->Cell(key_groups[rows[k] - begin], numbers[k]);
-        if (c == KeyWindowCells::kNone) {
-          new_pairs.push_back(static_cast<uint32_t>(k));
-        } else {
-          groups[k] = c;
-        }
-      }
-      if (!new_pairs.empty()) {
-        new_rows.clear();
-        new_starts.clear();
-        for (uint32_t k : new_pairs) {
-          new_rows.push_back(rows[k]);
-          new_starts.push_back(starts[k]);
-        }
-        size_t nn = new_pairs.size();
-        for (size_t k = 0; k < keys.size(); ++k) {
-          block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, new_starts.data(), nn)
-                                            : keys[k]->Take(new_rows);
-        }
-        if (window_hashes) {
-          hashes.resize(nn);
-          for (size_t k = 0; k < nn; ++k) hashes[k] = window_hashes->Get(new_starts[k]);
-          for (size_t k = 1; k < block_keys.size(); ++k) block_keys[k]->HashRows(0, nn, hashes.data());
-        }
-        table->Assign(block_keys, nn, &new_ids, window_hashes ? hashes.data() : nullptr);
-        for (size_t j = 0; j < nn; ++j) {
-          uint32_t k = new_pairs[j];
-          cells->Cell(key_groups[rows[k] - begin], numbers[k]) = new_ids[j];
-          groups[k] = new_ids[j];
-        }
-      }
-      for (size_t a = 0; a < accs->size(); ++a) {
-        block_args.clear();
-        for (const auto& v : args[a]) block_args.push_back(v->Take(rows));
-        (*accs)[a]->Resize(table->size());
-        (*accs)[a]->Update(block_args, groups.data(), np);
-      }
+    if (!cells) {
+      find_groups(rows, starts, &groups);
+      update(rows, groups);
       continue;
     }
-    for (size_t k = 0; k < keys.size(); ++k) {
-      block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, starts.data(), np)
-                                        : keys[k]->Take(rows);
+    // Pairs whose (key, window) cell is set have their group; the others are looked up (or added)
+    // in the partial table together, in pair order, and their cells set.
+    cells->FindKeys(other_keys, begin, m, &key_groups);
+    groups.resize(np);
+    new_pairs.clear();
+    for (size_t k = 0; k < np; ++k) {
+      uint32_t c = cells->Cell(key_groups[rows[k] - begin], numbers[k]);
+      if (c == KeyWindowCells::kNone) {
+        new_pairs.push_back(static_cast<uint32_t>(k));
+      } else {
+        groups[k] = c;
+      }
     }
-    if (window_hashes) {
-      hashes.resize(np);
-      for (size_t k = 0; k < np; ++k) hashes[k] = window_hashes->Get(starts[k]);
-      for (size_t k = 1; k < block_keys.size(); ++k) block_keys[k]->HashRows(0, np, hashes.data());
+    if (!new_pairs.empty()) {
+      new_rows.clear();
+      new_starts.clear();
+      for (uint32_t k : new_pairs) {
+        new_rows.push_back(rows[k]);
+        new_starts.push_back(starts[k]);
+      }
+      find_groups(new_rows, new_starts, &new_ids);
+      for (size_t j = 0; j < new_pairs.size(); ++j) {
+        uint32_t k = new_pairs[j];
+        cells->Cell(key_groups[rows[k] - begin], numbers[k]) = new_ids[j];
+        groups[k] = new_ids[j];
+      }
     }
-    table->Assign(block_keys, np, &groups, window_hashes ? hashes.data() : nullptr);
-    for (size_t a = 0; a < accs->size(); ++a) {
-      block_args.clear();
-      for (const auto& v : args[a]) block_args.push_back(v->Take(rows));
-      (*accs)[a]->Resize(table->size());
-      (*accs)[a]->Update(block_args, groups.data(), np);
-    }
+    update(rows, groups);
   }
-  if (cut == nullptr || late_rows.empty()) return pairs;
-  *cut->dropped += static_cast<int64_t>(late_rows.size());
-  if (cut->collector == nullptr) return pairs;
+  if (cut != nullptr && !late_rows.empty()) RecordLateWindowRows(*chunk, late_rows, late_starts, *cut);
+  return pairs;
+}
+
+
+void HashAggregate::RecordLateWindowRows(const RecordBatch& chunk, const SelectionVector& late_rows,
+                                         const std::vector<int64_t>& late_starts,
+                                         const LateRowCut& cut) const {
+  *cut.dropped += static_cast<int64_t>(late_rows.size());
+  if (cut.collector == nullptr) return;
   // The late rows as WindowExpand would have passed them: the input columns plus the window.
+  const AggregateSpec::FusedWindow& fw = *spec_.window;
   std::vector<VectorPtr> cols;
-  for (const auto& c : chunk->columns()) cols.push_back(c->Take(late_rows));
-  cols.push_back(assigner_->MakeWindows(window_type, late_starts.data(), late_starts.size()));
+  for (const auto& c : chunk.columns()) cols.push_back(c->Take(late_rows));
+  cols.push_back(assigner_->MakeWindows(key_types_[fw.key_index], late_starts.data(), late_starts.size()));
   auto expanded = RecordBatch::Make(fw.expanded_schema, std::move(cols), late_rows.size());
   SelectionVector all(late_rows.size());
   std::vector<int64_t> times(late_rows.size());
@@ -365,9 +311,8 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
     all[k] = static_cast<uint32_t>(k);
     times[k] = (late_starts[k] + fw.window_micros) / 1000 * 1000;
   }
-  cut->collector->Add(operator_id_, "stateStoreSave", "window end at or below the watermark",
-                      cut->watermark_ms, *expanded, all, times);
-  return pairs;
+  cut.collector->Add(operator_id_, "stateStoreSave", "window end at or below the watermark",
+                     cut.watermark_ms, *expanded, all, times);
 }
 
 bool HashAggregate::PassThroughPartial() const {

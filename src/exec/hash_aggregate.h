@@ -80,6 +80,10 @@ class HashAggregate : public PhysicalOperator {
   /// spec_.window->key_index) in `groups` / `accs`; returns the pairs aggregated.
   size_t AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx, const LateRowCut* cut,
                               PartialGroups* groups, std::vector<std::unique_ptr<Accumulator>>* accs) const;
+  /// Counts the late (row, window) pairs `late_rows` / `late_starts` of `chunk` in cut.dropped
+  /// and records them in cut.collector (if any) as rows of WindowExpand's output.
+  void RecordLateWindowRows(const RecordBatch& chunk, const SelectionVector& late_rows,
+                            const std::vector<int64_t>& late_starts, const LateRowCut& cut) const;
   /// Whether partial aggregation passes rows through (one group per row; see PartialGroups): in a
   /// streaming query whose last micro-batch had at least kPassThroughMinRows rows and hardly fewer
   /// groups (about one row per key per batch), grouping twice only costs time.
