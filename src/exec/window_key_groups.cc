@@ -5,10 +5,10 @@ namespace sluice {
 WindowKeyHashes::WindowKeyHashes(const WindowAssigner& assigner, TypePtr window_type)
     : assigner_(assigner), window_type_(std::move(window_type)) {}
 
-uint64_t WindowKeyHashes::Get(int64_t start) {
+uint64_t WindowKeyHashes::Lookup(int64_t start) {
   // A row's windows come in ascending order, and consecutive rows mostly fall in the same ones:
-  // try the last entry used and the ones after it.
-  for (size_t probe = 0; probe < kEntries; ++probe) {
+  // try the entries after the last one used.
+  for (size_t probe = 1; probe < kEntries; ++probe) {
     size_t i = (last_ + probe) % kEntries;
     if (i < size_ && entries_[i].start == start) {
       last_ = i;

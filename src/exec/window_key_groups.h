@@ -28,9 +28,14 @@ class WindowKeyHashes {
   WindowKeyHashes(const WindowAssigner& assigner, TypePtr window_type);
 
   /// HashKeyRows over the one-column key [window starting at `start`].
-  uint64_t Get(int64_t start);
+  uint64_t Get(int64_t start) {
+    if (size_ > 0 && entries_[last_].start == start) return entries_[last_].hash;  // same window
+    return Lookup(start);
+  }
 
  private:
+  uint64_t Lookup(int64_t start);
+
   static constexpr size_t kEntries = 16;  // more than the windows of a block of rows
   struct Entry {
     int64_t start = 0;
