@@ -228,8 +228,12 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   SelectionVector rows, late_rows, new_pairs, new_rows;
   std::vector<int64_t> starts, numbers, late_starts, new_starts;
   std::vector<uint32_t> groups, key_groups, new_ids;
+  // Cells take 4 bytes per (key, window): past this many (32 MB), the chunk's remaining rows
+  // probe the partial table directly.
+  constexpr size_t kMaxCells = size_t{1} << 23;
   for (size_t begin = 0; begin < n; begin += kBlockRows) {
     size_t m = std::min(kBlockRows, n - begin);
+    if (cells && cells->num_cells() > kMaxCells) cells.reset();
     rows.clear();
     starts.clear();
     numbers.clear();

@@ -58,6 +58,8 @@ class KeyWindowCells {
   /// (*ids)[i] = the key group of row begin + i of `keys`, for n rows; new key groups start with
   /// every cell kNone.
   void FindKeys(const std::vector<VectorPtr>& keys, size_t begin, size_t n, std::vector<uint32_t>* ids);
+  /// Cells allocated (key groups times windows).
+  size_t num_cells() const { return cells_.size(); }
   /// The cell of (key group, window number): a partial group id or kNone.
   /// REQUIRES: the key group came from FindKeys; the number is in the cells' range.
   uint32_t& Cell(uint32_t key_group, int64_t number) {
