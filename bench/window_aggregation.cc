@@ -5,6 +5,7 @@
 // a batch query over the same generated data.
 //
 //   bench_window_aggregation [--events N] [--keys K[,K...]] [--batch ROWS] [--rate EVENTS_PER_SEC]
+//                            [--windows tumbling,sliding]
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -88,12 +89,16 @@ Result Run(int64_t events, int64_t keys, int64_t batch, int64_t rate, bool slidi
 int main(int argc, char** argv) {
   int64_t events = 20'000'000, batch = 1'000'000, rate = 100'000;
   std::vector<int64_t> key_counts = {1000, 100000, 1000000};
+  bool run_tumbling = true, run_sliding = true;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--events") events = std::stoll(v);
     else if (a == "--batch") batch = std::stoll(v);
     else if (a == "--rate") rate = std::stoll(v);
-    else if (a == "--keys") {
+    else if (a == "--windows") {
+      run_tumbling = v.find("tumbling") != std::string::npos;
+      run_sliding = v.find("sliding") != std::string::npos;
+    } else if (a == "--keys") {
       key_counts.clear();
       std::stringstream ss(v);
       std::string k;
@@ -107,6 +112,7 @@ int main(int argc, char** argv) {
                            events, batch, rate)
             << std::flush;
   for (bool sliding : {false, true}) {
+    if (!(sliding ? run_sliding : run_tumbling)) continue;
     for (int64_t k : key_counts) {
       Result r = Run(events, k, batch, rate, sliding);
       std::cout << fmt::format(

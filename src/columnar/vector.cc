@@ -1,5 +1,6 @@
 #include "columnar/vector.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 
@@ -73,7 +74,22 @@ VectorPtr Vector::MakeConstant(const Value& value, size_t size) {
   if (v->width_ > 0 && !v->type_->IsNested()) {
     v->AppendValue(value);
     v->GrowFixed(size);
-    for (size_t i = 1; i < size; ++i) std::memcpy(&v->data_[i * v->width_], &v->data_[0], v->width_);
+    // Copies of row 0, typed for the common widths (a memcpy of a run-time width per row is a
+    // library call per row).
+    auto fill = [&](auto tag) {
+      using T = decltype(tag);
+      T* d = v->data<T>();
+      std::fill(d + 1, d + size, d[0]);
+    };
+    switch (size > 1 ? v->width_ : 0) {
+      case 0: break;
+      case 1: fill(uint8_t{}); break;
+      case 2: fill(uint16_t{}); break;
+      case 4: fill(uint32_t{}); break;
+      case 8: fill(uint64_t{}); break;
+      default:
+        for (size_t i = 1; i < size; ++i) std::memcpy(&v->data_[i * v->width_], &v->data_[0], v->width_);
+    }
     if (size == 0) v->Resize(0);
     return v;
   }

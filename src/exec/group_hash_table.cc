@@ -1,6 +1,7 @@
 #include "exec/group_hash_table.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cmath>
 #include <cstring>
 
@@ -105,6 +106,22 @@ void PackColumn(const Vector& v, size_t begin, size_t n, uint8_t* base, size_t s
   }
 }
 
+// Equality of two packed key rows of `words` words, inlined for the common short rows (a library
+// memcmp call costs more than the compare itself).
+inline bool PackedEqual(const uint64_t* a, const uint64_t* b, size_t words) {
+  switch (words) {
+    case 1: return a[0] == b[0];
+    case 2: return ((a[0] ^ b[0]) | (a[1] ^ b[1])) == 0;
+    case 3: return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2])) == 0;
+    case 4: return ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2]) | (a[3] ^ b[3])) == 0;
+    default:
+      for (size_t w = 0; w < words; ++w) {
+        if (a[w] != b[w]) return false;
+      }
+      return true;
+  }
+}
+
 }  // namespace
 
 uint64_t HashKeyRow(const std::vector<VectorPtr>& keys, size_t row) {
@@ -149,8 +166,35 @@ bool GroupHashTable::KeyEquals(const std::vector<VectorPtr>& keys, size_t row, u
   return true;
 }
 
-void GroupHashTable::Grow() {
-  std::vector<uint64_t> slots(slots_.size() * 2, 0);
+void GroupHashTable::Reserve(size_t n) {
+  size_t num_slots = slots_.size();
+  while (n * 2 > num_slots) num_slots *= 2;
+  if (num_slots != slots_.size()) Rehash(num_slots);
+  hashes_.reserve(n);
+  if (packed_words_ > 0) packed_keys_.reserve(n * packed_words_);
+  for (auto& k : keys_) k->Reserve(n);
+}
+
+void GroupHashTable::Grow() { Rehash(slots_.size() * 2); }
+
+void GroupHashTable::Compact(const SelectionVector& keep) {
+  for (auto& k : keys_) k = k->Take(keep);
+  const size_t words = packed_words_;
+  for (size_t i = 0; i < keep.size(); ++i) {
+    hashes_[i] = hashes_[keep[i]];
+    if (words > 0) {
+      std::copy_n(packed_keys_.begin() + static_cast<ptrdiff_t>(keep[i] * words), words,
+                  packed_keys_.begin() + static_cast<ptrdiff_t>(i * words));
+    }
+  }
+  hashes_.resize(keep.size());
+  packed_keys_.resize(keep.size() * words);
+  num_groups_ = keep.size();
+  Rehash(slots_.size());
+}
+
+void GroupHashTable::Rehash(size_t num_slots) {
+  std::vector<uint64_t> slots(num_slots, 0);
   size_t mask = slots.size() - 1;
   for (uint32_t g = 0; g < num_groups_; ++g) {
     uint64_t h = hashes_[g];
@@ -174,7 +218,7 @@ size_t GroupHashTable::ProbeSlot(uint64_t h, const uint64_t* packed, const std::
     bool equal;
     if (packed != nullptr) {
       const uint64_t* stored = packed_keys_.data() + static_cast<size_t>(g) * words;
-      equal = std::equal(packed, packed + words, stored);
+      equal = PackedEqual(packed, stored, words);
     } else {
       equal = hashes_[g] == h && KeyEquals(keys, row, g);
     }
@@ -183,7 +227,7 @@ size_t GroupHashTable::ProbeSlot(uint64_t h, const uint64_t* packed, const std::
 }
 
 void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
-                                  std::vector<uint32_t>* group_ids) {
+                                  std::vector<uint32_t>* group_ids, const uint64_t* hashes) {
   group_ids->resize(n);
   if (keys_.empty()) {
     if (num_groups_ == 0 && n > 0) num_groups_ = 1;
@@ -194,23 +238,42 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
   chunk_hashes_.resize(kChunkRows);
   chunk_packed_.resize(kChunkRows * words);
   uint32_t* ids = group_ids->data();
+  // With packed keys, probes compare packed rows only, so the key columns of a chunk's new groups
+  // are appended in one go when the chunk is done (rows `new_rows`).
+  SelectionVector& new_rows = chunk_new_rows_;
+  new_rows.clear();
+  auto append_new_keys = [&] {
+    if (new_rows.empty()) return;
+    for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendRange(*keys[c]->Take(new_rows), 0, new_rows.size());
+    new_rows.clear();
+  };
+  const uint64_t* chunk_h = chunk_hashes_.data();
   for (size_t i = 0; i < n; ++i) {
     size_t k = i % kChunkRows;
     if (k == 0) {
+      append_new_keys();
       size_t m = std::min(kChunkRows, n - i);
-      HashKeyRows(keys, i, m, chunk_hashes_.data());
+      if (hashes != nullptr) {
+        chunk_h = hashes + i;
+#ifndef NDEBUG
+        HashKeyRows(keys, i, m, chunk_hashes_.data());
+        for (size_t r = 0; r < m; ++r) assert(chunk_h[r] == chunk_hashes_[r] && "caller's hash differs from HashKeyRow");
+#endif
+      } else {
+        HashKeyRows(keys, i, m, chunk_hashes_.data());
+      }
       if (words > 0) PackRows(keys, i, m, chunk_packed_.data());
     }
-    uint64_t h = chunk_hashes_[k];
+    uint64_t h = chunk_h[k];
     size_t mask = slots_.size() - 1;
     // Software pipelining over the chunk: the slot of a row kSlotAhead rows on, and the stored key
     // its slot points to kKeyAhead rows on, are fetched while this row is probed.
     constexpr size_t kSlotAhead = 16, kKeyAhead = 8;
     if (k + kSlotAhead < kChunkRows && i + kSlotAhead < n) {
-      __builtin_prefetch(&slots_[chunk_hashes_[k + kSlotAhead] & mask]);
+      __builtin_prefetch(&slots_[chunk_h[k + kSlotAhead] & mask]);
     }
     if (words > 0 && k + kKeyAhead < kChunkRows && i + kKeyAhead < n) {
-      uint64_t ahead = slots_[chunk_hashes_[k + kKeyAhead] & mask];
+      uint64_t ahead = slots_[chunk_h[k + kKeyAhead] & mask];
       if (ahead != 0) __builtin_prefetch(&packed_keys_[((ahead & ~kTagMask) - 1) * words]);
     }
     const uint64_t* packed = words > 0 ? chunk_packed_.data() + k * words : nullptr;
@@ -220,13 +283,18 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
       continue;
     }
     uint32_t g = static_cast<uint32_t>(num_groups_++);
-    for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
+    if (words > 0) {
+      new_rows.push_back(static_cast<uint32_t>(i));
+      packed_keys_.insert(packed_keys_.end(), packed, packed + words);
+    } else {
+      for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
+    }
     hashes_.push_back(h);
-    if (words > 0) packed_keys_.insert(packed_keys_.end(), packed, packed + words);
     slots_[s] = (h & kTagMask) | (uint64_t{g} + 1);
     ids[i] = g;
     if (num_groups_ * 2 > slots_.size()) Grow();
   }
+  append_new_keys();
 }
 
 void GroupHashTable::FindAll(const std::vector<VectorPtr>& keys, size_t n, std::vector<int64_t>* ids) const {

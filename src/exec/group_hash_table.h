@@ -27,12 +27,23 @@ class GroupHashTable {
   explicit GroupHashTable(std::vector<TypePtr> key_types);
 
   /// Sets (*group_ids)[i] to the id of row i of `keys` (n rows), adding new groups as needed.
-  /// With no key columns every row belongs to group 0.
-  void FindOrInsert(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* group_ids);
+  /// With no key columns every row belongs to group 0. `hashes`, if given, are the rows' hashes
+  /// (REQUIRES: hashes[i] == HashKeyRow(keys, i)), computed by the caller more cheaply.
+  void FindOrInsert(const std::vector<VectorPtr>& keys, size_t n, std::vector<uint32_t>* group_ids,
+                    const uint64_t* hashes = nullptr);
   /// Id of row `row` of `keys`, or -1 if absent (no insertion).
   int64_t Find(const std::vector<VectorPtr>& keys, size_t row) const;
   /// (*ids)[i] = Find(keys, i) for the n rows of `keys`, hashed and compared a chunk at a time.
   void FindAll(const std::vector<VectorPtr>& keys, size_t n, std::vector<int64_t>* ids) const;
+
+  /// Makes room for `n` groups in total, so that inserting up to that many does not regrow the
+  /// slot array (each regrowth re-inserts every group).
+  void Reserve(size_t n);
+
+  /// Keeps only the groups `keep` (ascending ids), renumbered 0, 1, ... in that order. Stored keys,
+  /// hashes and packed rows are moved and the slots rebuilt from the stored hashes (no key is
+  /// hashed or compared again); the slot array keeps its size.
+  void Compact(const SelectionVector& keep);
 
   size_t size() const { return num_groups_; }
   /// Key columns; row g holds the key of group g.
@@ -47,6 +58,8 @@ class GroupHashTable {
   size_t ProbeSlot(uint64_t h, const uint64_t* packed, const std::vector<VectorPtr>& keys, size_t row) const;
   /// Doubles the slot array and re-inserts every group.
   void Grow();
+  /// Re-inserts every group into a slot array of `num_slots` (a power of two > 2 * groups).
+  void Rehash(size_t num_slots);
   /// Packs rows [begin, begin + n) of `keys` into out[0, n * packed_words_).
   /// REQUIRES: packed_words_ > 0.
   void PackRows(const std::vector<VectorPtr>& keys, size_t begin, size_t n, uint64_t* out) const;
@@ -63,6 +76,7 @@ class GroupHashTable {
   // Scratch of FindOrInsert for one chunk of rows (small enough to stay in cache).
   std::vector<uint64_t> chunk_hashes_;
   std::vector<uint64_t> chunk_packed_;
+  SelectionVector chunk_new_rows_;  // rows of the chunk that added a group (packed keys only)
 };
 
 }  // namespace sluice

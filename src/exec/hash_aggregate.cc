@@ -4,16 +4,21 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
+#include <numeric>
 
 #include "exec/aggregate_function.h"
 #include "exec/filter.h"
 #include "exec/group_hash_table.h"
 #include "exec/late_rows.h"
+#include "exec/partial_groups.h"
+#include "exec/window_key_groups.h"
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
 #include "state/row_codec.h"
 #include "state/state_schema.h"
 #include "state/state_store.h"
+#include "types/datetime.h"
 
 namespace sluice {
 
@@ -68,6 +73,9 @@ HashAggregate::HashAggregate(TypePtr schema, std::unique_ptr<PhysicalOperator> c
     int w = state_schema_->fields()[f].type->FixedWidth();
     value_row_bytes_ += w > 0 ? static_cast<size_t>(w) : 16;
   }
+  if (spec_.window) {
+    assigner_.emplace(spec_.window->window_micros, spec_.window->slide_micros, spec_.window->start_micros);
+  }
   progress_.operator_name = "stateStoreSave";
 }
 
@@ -118,33 +126,239 @@ RecordBatchPtr HashAggregate::DropLateRows(const RecordBatchPtr& chunk, const Ev
   return chunk->Take(keep);
 }
 
-RecordBatchPtr HashAggregate::Partial(const ChunkStream& input, const EvalContext& ctx) const {
-  GroupHashTable table(key_types_);
+std::vector<VectorPtr> HashAggregate::AggregateArgs(size_t a, const RecordBatch& chunk,
+                                                    const EvalContext& ctx) const {
+  std::vector<VectorPtr> args;
+  const Expr& call = *spec_.aggregate_calls[a];
+  for (const auto& c : call.children) {
+    // count(1) / count(*): a non-null literal argument counts every row; skip materializing it.
+    bool constant = c->kind == ExprKind::kLiteral && !c->literal.is_null();
+    if (call.name == "count" && !call.distinct && constant) continue;
+    args.push_back(Evaluate(*c, chunk, ctx));
+  }
+  return args;
+}
+
+namespace {
+
+// KeyWindowCells for the windows of times `time` under `assigner` and the keys `key_types` other
+// than the window (key `window_key`), or nullopt when they span more than 64 windows or are all
+// NULL.
+std::optional<KeyWindowCells> MakeKeyWindowCells(const WindowAssigner& assigner,
+                                                 const std::vector<TypePtr>& key_types, size_t window_key,
+                                                 const Vector& time) {
+  const size_t n = time.size();
+  const int64_t* t = time.data<int64_t>();
+  int64_t lo = 0, hi = 0;
+  bool any = false;
+  for (size_t i = 0; i < n; ++i) {
+    if (time.IsNull(i)) continue;
+    lo = any ? std::min(lo, t[i]) : t[i];
+    hi = any ? std::max(hi, t[i]) : t[i];
+    any = true;
+  }
+  constexpr int64_t kMaxCellWindows = 64;
+  if (!any) return std::nullopt;
+  int64_t first = assigner.WindowNumbers(lo).first;
+  int64_t last = assigner.WindowNumbers(hi).second;
+  if (last - first >= kMaxCellWindows) return std::nullopt;
+  std::vector<TypePtr> other_types;
+  for (size_t k = 0; k < key_types.size(); ++k) {
+    if (k != window_key) other_types.push_back(key_types[k]);
+  }
+  return KeyWindowCells(std::move(other_types), first, static_cast<size_t>(last - first + 1));
+}
+
+}  // namespace
+
+size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx,
+                                           const LateRowCut* cut, PartialGroups* table,
+                                           std::vector<std::unique_ptr<Accumulator>>* accs) const {
+  const AggregateSpec::FusedWindow& fw = *spec_.window;
+  const size_t n = chunk->num_rows();
+  VectorPtr time = Evaluate(*fw.time, *chunk, ctx);
+  std::vector<VectorPtr> keys(spec_.keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (k != fw.key_index) keys[k] = Evaluate(*spec_.keys[k], *chunk, ctx);
+  }
+  std::vector<std::vector<VectorPtr>> args(accs->size());
+  for (size_t a = 0; a < accs->size(); ++a) args[a] = AggregateArgs(a, *chunk, ctx);
+  const TypePtr& window_type = key_types_[fw.key_index];
+
+  // Input rows are assigned a block at a time, so that a block's (row, window) pairs and the key
+  // and argument columns gathered for them stay in cache.
+  constexpr size_t kBlockRows = 2048;
+  // With the window as the first key, key hashes start from the cached hash of the window.
+  std::optional<WindowKeyHashes> window_hashes;
+  if (fw.key_index == 0 && !table->pass_through()) window_hashes.emplace(*assigner_, window_type);
+  // Sliding windows with other keys, over a chunk spanning few windows: KeyWindowCells.
+  std::optional<KeyWindowCells> cells;
+  if (assigner_->max_windows() > 1 && !table->pass_through() && keys.size() > 1) {
+    cells = MakeKeyWindowCells(*assigner_, key_types_, fw.key_index, *time);
+  }
+  std::vector<VectorPtr> other_keys;
+  for (size_t k = 0; k < keys.size(); ++k) {
+    if (k != fw.key_index) other_keys.push_back(keys[k]);
+  }
+
+  std::vector<VectorPtr> block_keys(keys.size()), block_args;
+  std::vector<uint64_t> hashes;
+  // (*ids)[k] = the partial group of pair (r[k], st[k]): the window built from the start, the
+  // other keys gathered.
+  auto find_groups = [&](const SelectionVector& r, const std::vector<int64_t>& st, std::vector<uint32_t>* ids) {
+    size_t np = r.size();
+    for (size_t k = 0; k < keys.size(); ++k) {
+      block_keys[k] = k == fw.key_index ? assigner_->MakeWindows(window_type, st.data(), np) : keys[k]->Take(r);
+    }
+    if (window_hashes) {
+      hashes.resize(np);
+      for (size_t k = 0; k < np; ++k) hashes[k] = window_hashes->Get(st[k]);
+      for (size_t k = 1; k < block_keys.size(); ++k) block_keys[k]->HashRows(0, np, hashes.data());
+    }
+    table->Assign(block_keys, np, ids, window_hashes ? hashes.data() : nullptr);
+  };
+  // Adds the arguments of rows `r` to groups `ids`.
+  auto update = [&](const SelectionVector& r, const std::vector<uint32_t>& ids) {
+    for (size_t a = 0; a < accs->size(); ++a) {
+      block_args.clear();
+      for (const auto& v : args[a]) block_args.push_back(v->Take(r));
+      (*accs)[a]->Resize(table->size());
+      (*accs)[a]->Update(block_args, ids.data(), r.size());
+    }
+  };
+
+  size_t pairs = 0;
+  SelectionVector rows, late_rows, new_pairs, new_rows;
+  std::vector<int64_t> starts, numbers, late_starts, new_starts;
+  std::vector<uint32_t> groups, key_groups, new_ids;
+  // Cells take 4 bytes per (key, window): past this many (32 MB), the chunk's remaining rows
+  // probe the partial table directly.
+  constexpr size_t kMaxCells = size_t{1} << 23;
+  for (size_t begin = 0; begin < n; begin += kBlockRows) {
+    size_t m = std::min(kBlockRows, n - begin);
+    if (cells && cells->num_cells() > kMaxCells) cells.reset();
+    rows.clear();
+    starts.clear();
+    numbers.clear();
+    assigner_->Assign(*time, begin, m, &rows, &starts, cells ? &numbers : nullptr);
+    if (cut != nullptr) {
+      // As DropLateRows: a pair is late when its window end, in ms, is at or below the watermark.
+      size_t kept = 0;
+      for (size_t k = 0; k < rows.size(); ++k) {
+        if ((starts[k] + fw.window_micros) / 1000 <= cut->watermark_ms) {
+          late_rows.push_back(rows[k]);
+          late_starts.push_back(starts[k]);
+          continue;
+        }
+        rows[kept] = rows[k];
+        starts[kept] = starts[k];
+        if (cells) numbers[kept] = numbers[k];
+        ++kept;
+      }
+      rows.resize(kept);
+      starts.resize(kept);
+      if (cells) numbers.resize(kept);
+    }
+    size_t np = rows.size();
+    if (np == 0) continue;
+    pairs += np;
+    if (!cells) {
+      find_groups(rows, starts, &groups);
+      update(rows, groups);
+      continue;
+    }
+    // Pairs whose (key, window) cell is set have their group; the others are looked up (or added)
+    // in the partial table together, in pair order, and their cells set.
+    cells->FindKeys(other_keys, begin, m, &key_groups);
+    groups.resize(np);
+    new_pairs.clear();
+    for (size_t k = 0; k < np; ++k) {
+      uint32_t c = cells->Cell(key_groups[rows[k] - begin], numbers[k]);
+      if (c == KeyWindowCells::kNone) {
+        new_pairs.push_back(static_cast<uint32_t>(k));
+      } else {
+        groups[k] = c;
+      }
+    }
+    if (!new_pairs.empty()) {
+      new_rows.clear();
+      new_starts.clear();
+      for (uint32_t k : new_pairs) {
+        new_rows.push_back(rows[k]);
+        new_starts.push_back(starts[k]);
+      }
+      find_groups(new_rows, new_starts, &new_ids);
+      for (size_t j = 0; j < new_pairs.size(); ++j) {
+        uint32_t k = new_pairs[j];
+        cells->Cell(key_groups[rows[k] - begin], numbers[k]) = new_ids[j];
+        groups[k] = new_ids[j];
+      }
+    }
+    update(rows, groups);
+  }
+  if (cut != nullptr && !late_rows.empty()) RecordLateWindowRows(*chunk, late_rows, late_starts, *cut);
+  return pairs;
+}
+
+
+void HashAggregate::RecordLateWindowRows(const RecordBatch& chunk, const SelectionVector& late_rows,
+                                         const std::vector<int64_t>& late_starts,
+                                         const LateRowCut& cut) const {
+  *cut.dropped += static_cast<int64_t>(late_rows.size());
+  if (cut.collector == nullptr) return;
+  // The late rows as WindowExpand would have passed them: the input columns plus the window.
+  const AggregateSpec::FusedWindow& fw = *spec_.window;
+  std::vector<VectorPtr> cols;
+  for (const auto& c : chunk.columns()) cols.push_back(c->Take(late_rows));
+  cols.push_back(assigner_->MakeWindows(key_types_[fw.key_index], late_starts.data(), late_starts.size()));
+  auto expanded = RecordBatch::Make(fw.expanded_schema, std::move(cols), late_rows.size());
+  SelectionVector all(late_rows.size());
+  std::vector<int64_t> times(late_rows.size());
+  for (size_t k = 0; k < all.size(); ++k) {
+    all[k] = static_cast<uint32_t>(k);
+    times[k] = (late_starts[k] + fw.window_micros) / 1000 * 1000;
+  }
+  cut.collector->Add(operator_id_, "stateStoreSave", "window end at or below the watermark",
+                     cut.watermark_ms, *expanded, all, times);
+}
+
+bool HashAggregate::PassThroughPartial() const {
+  constexpr int64_t kPassThroughMinRows = int64_t{1} << 16;
+  int64_t rows = last_batch_rows_.load(std::memory_order_relaxed);
+  int64_t groups = last_batch_groups_.load(std::memory_order_relaxed);
+  return streaming_ && rows >= kPassThroughMinRows && groups * 4 > rows * 3;
+}
+
+RecordBatchPtr HashAggregate::Partial(const ChunkStream& input, size_t max_rows, const EvalContext& ctx,
+                                      const LateRowCut* cut, int64_t* rows) const {
+  PartialGroups table(key_types_, PassThroughPartial());
+  size_t max_groups = max_rows;  // at most one group per input row (and window)
+  if (spec_.window && max_groups != SIZE_MAX) max_groups *= assigner_->max_windows();
+  table.Reserve(std::min(max_groups, partial_groups_hint_.load(std::memory_order_relaxed)));
   std::vector<std::unique_ptr<Accumulator>> accs;
   for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx));
   std::vector<uint32_t> groups;
   while (RecordBatchPtr chunk = input()) {
     if (chunk->num_rows() == 0) continue;
+    if (spec_.window) {
+      *rows += static_cast<int64_t>(AggregateIntoWindows(chunk, ctx, cut, &table, &accs));
+      continue;
+    }
+    *rows += static_cast<int64_t>(chunk->num_rows());
     std::vector<VectorPtr> keys;
     for (const auto& k : spec_.keys) keys.push_back(Evaluate(*k, *chunk, ctx));
-    table.FindOrInsert(keys, chunk->num_rows(), &groups);
+    table.Assign(keys, chunk->num_rows(), &groups);
     for (size_t a = 0; a < accs.size(); ++a) {
       accs[a]->Resize(table.size());
-      std::vector<VectorPtr> args;
-      const Expr& call = *spec_.aggregate_calls[a];
-      for (const auto& c : call.children) {
-        // count(1) / count(*): a non-null literal argument counts every row; skip materializing it.
-        bool constant = c->kind == ExprKind::kLiteral && !c->literal.is_null();
-        if (call.name == "count" && !call.distinct && constant) continue;
-        args.push_back(Evaluate(*c, *chunk, ctx));
-      }
-      if (spec_.keys.empty()) {
+      std::vector<VectorPtr> args = AggregateArgs(a, *chunk, ctx);
+      if (spec_.keys.empty() && !table.pass_through()) {
         accs[a]->UpdateOneGroup(args, 0, chunk->num_rows());  // a global aggregate's one group
       } else {
         accs[a]->Update(args, groups.data(), chunk->num_rows());
       }
     }
   }
+  partial_groups_hint_.store(table.size(), std::memory_order_relaxed);
   std::vector<VectorPtr> cols = table.keys();
   for (auto& acc : accs) {
     acc->Resize(table.size());
@@ -235,6 +449,7 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     RecordBatchPtr saved =
         sb.state->LoadAll(operator_id_, static_cast<int>(part), version, state_schema_, nk);
     std::vector<uint32_t> groups;
+    st->table->Reserve(saved->num_rows());
     if (saved->num_rows()) merge_rows(*st->table, st->accs, *saved, &groups);
     st->live.assign(st->table->size(), 1);
     st->num_live = st->table->size();
@@ -313,21 +528,21 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     auto removed = RecordBatch::Make(key_schema_, std::move(removed_cols), evicted.size());
     store_metrics = sb.state->Commit(operator_id_, static_cast<int>(part), version + 1, *upserts, *removed);
     if (st->num_live * 2 < ng) {
-      // Compact: rebuild the in-memory table without evicted groups.
+      // Compact: drop evicted groups from the in-memory table; live groups keep their order.
       SelectionVector live_sel;
       for (size_t g = 0; g < ng; ++g) {
         if (st->live[g]) live_sel.push_back(static_cast<uint32_t>(g));
       }
-      std::vector<VectorPtr> live_cols;
-      for (size_t k = 0; k < nk; ++k) live_cols.push_back(st->table->keys()[k]->Take(live_sel));
-      for (auto& acc : st->accs) {
-        for (auto& s : acc->SaveState(ng, &live_sel)) live_cols.push_back(s);
-      }
-      auto rows = RecordBatch::Make(state_schema_, std::move(live_cols), live_sel.size());
-      st->table = std::make_unique<GroupHashTable>(key_types_);
+      std::vector<std::vector<VectorPtr>> live_states;
+      for (auto& acc : st->accs) live_states.push_back(acc->SaveState(ng, &live_sel));
+      st->table->Compact(live_sel);
       st->accs = new_accs();
-      std::vector<uint32_t> g2;
-      if (rows->num_rows()) merge_rows(*st->table, st->accs, *rows, &g2);
+      std::vector<uint32_t> ids(live_sel.size());
+      std::iota(ids.begin(), ids.end(), 0u);
+      for (size_t a = 0; a < st->accs.size(); ++a) {
+        st->accs[a]->Resize(ids.size());
+        st->accs[a]->Merge(live_states[a], ids.data(), ids.size());
+      }
       st->live.assign(st->table->size(), 1);
       st->num_live = st->table->size();
     }
@@ -353,13 +568,28 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
 }
 
 std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
-  // The input is pulled chunk by chunk into the partial aggregation: a batch scan's rows are never
-  // all in memory at once.
-  std::vector<ChunkStream> input = children_[0]->ExecuteStreams(ctx);
+  // A batch query pulls its input chunk by chunk into the partial aggregation, so a scan's rows are
+  // never all in memory at once. A micro-batch's input is in memory already; its size bounds the
+  // tables reserved from the previous batch's group count.
+  std::vector<ChunkStream> input;
+  std::vector<size_t> input_rows;  // per partition; SIZE_MAX when not known in advance
+  if (streaming_) {
+    std::vector<Partition> parts = children_[0]->Execute(ctx);
+    for (const Partition& p : parts) {
+      size_t n = 0;
+      for (const auto& c : p) n += c->num_rows();
+      input_rows.push_back(n);
+    }
+    input = StreamPartitions(std::move(parts));
+  } else {
+    input = children_[0]->ExecuteStreams(ctx);
+    input_rows.assign(input.size(), SIZE_MAX);
+  }
   std::atomic<int64_t> dropped{0};
   // Late rows are dropped in append and update modes only: complete mode keeps every group.
-  if (streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0 &&
-      ctx.stream->output_mode != static_cast<int>(OutputMode::kComplete)) {
+  bool drop_late = streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0 &&
+                   ctx.stream->output_mode != static_cast<int>(OutputMode::kComplete);
+  if (drop_late && !spec_.window) {
     input = MapChunkStreams(std::move(input), [&](const RecordBatchPtr& c) {
       int64_t d = 0;
       auto r = DropLateRows(c, ctx.eval, ctx.stream->watermark_for_late_rows_ms, ctx.stream->late_rows, &d);
@@ -368,8 +598,25 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
     });
   }
   // 1. partial aggregation per input partition
+  // (With a fused window, late (row, window) pairs are dropped while windows are assigned.)
   std::vector<RecordBatchPtr> partials(input.size());
-  ParallelFor(ctx.pool, input.size(), [&](size_t p) { partials[p] = Partial(input[p], ctx.eval); });
+  std::vector<int64_t> dropped_in(input.size(), 0);
+  std::vector<int64_t> rows_in(input.size(), 0);
+  ParallelFor(ctx.pool, input.size(), [&](size_t p) {
+    LateRowCut cut;
+    if (drop_late && spec_.window) {
+      cut.watermark_ms = ctx.stream->watermark_for_late_rows_ms;
+      cut.collector = ctx.stream->late_rows;
+      cut.dropped = &dropped_in[p];
+    }
+    partials[p] = Partial(input[p], input_rows[p], ctx.eval, cut.dropped != nullptr ? &cut : nullptr,
+                          &rows_in[p]);
+  });
+  int64_t partial_rows = 0;
+  for (size_t p = 0; p < input.size(); ++p) {
+    dropped += dropped_in[p];
+    partial_rows += rows_in[p];
+  }
   // 2. shuffle by key
   size_t nparts = spec_.keys.empty() ? 1 : static_cast<size_t>(std::max(1, ctx.shuffle_partitions));
   std::vector<std::vector<RecordBatchPtr>> split(partials.size());
@@ -396,6 +643,11 @@ std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
     RecordBatchPtr r = Final(part, mine, ctx);
     if (r->num_rows()) out[part].push_back(std::move(r));
   });
+  if (streaming_) {
+    std::lock_guard<std::mutex> l(mu_);
+    last_batch_rows_.store(partial_rows, std::memory_order_relaxed);
+    last_batch_groups_.store(progress_.num_rows_updated, std::memory_order_relaxed);
+  }
   return out;
 }
 
@@ -405,7 +657,12 @@ std::string HashAggregate::Describe() const {
   s += "], functions=[";
   for (size_t i = 0; i < spec_.aggregate_calls.size(); ++i)
     s += (i ? ", " : "") + spec_.aggregate_calls[i]->ToSql();
-  return s + "])";
+  s += "]";
+  if (spec_.window) {
+    s += fmt::format(", window={} [{}, slide {}]", spec_.window->time->ToSql(),
+                     FormatInterval(spec_.window->window_micros), FormatInterval(spec_.window->slide_micros));
+  }
+  return s + ")";
 }
 
 void HashAggregate::CollectStateProgress(std::vector<StateOperatorProgress>* out) const {

@@ -13,11 +13,60 @@
 #include "exec/sort_limit.h"
 #include "exec/stream_stream_join.h"
 #include "exec/window_expand.h"
+#include "expr/function_registry.h"
 #include "sluice/exception.h"
 
 namespace sluice {
 
 namespace {
+
+// True if `e` refers to input column `index` anywhere.
+bool RefersToColumn(const Expr& e, int index) {
+  if (e.kind == ExprKind::kBoundColumn && e.index == index) return true;
+  for (const auto& c : e.children) {
+    if (RefersToColumn(*c, index)) return true;
+  }
+  return false;
+}
+
+// True if `e` calls no non-deterministic function (so evaluating it once per input row equals
+// evaluating it once per copy of the row).
+bool IsDeterministic(const Expr& e) {
+  if (e.kind == ExprKind::kCall && e.function != nullptr && !e.function->deterministic) return false;
+  for (const auto& c : e.children) {
+    if (!IsDeterministic(*c)) return false;
+  }
+  return true;
+}
+
+// The fused window assignment of an aggregation `spec` over `expand` (a kWindowExpand node), or
+// nullopt when the window column is used other than as exactly one grouping key, or another key or
+// argument is non-deterministic (see AggregateSpec::FusedWindow).
+std::optional<AggregateSpec::FusedWindow> FuseWindow(const AggregateSpec& spec, const LogicalPlan& expand) {
+  const int window_column = static_cast<int>(expand.output.size()) - 1;
+  std::optional<AggregateSpec::FusedWindow> fw;
+  for (size_t k = 0; k < spec.keys.size(); ++k) {
+    const Expr& e = *spec.keys[k];
+    if (e.kind == ExprKind::kBoundColumn && e.index == window_column && !fw) {
+      fw.emplace();
+      fw->key_index = k;
+    } else if (RefersToColumn(e, window_column) || !IsDeterministic(e)) {
+      return std::nullopt;
+    }
+  }
+  if (!fw) return std::nullopt;
+  for (const auto& call : spec.aggregate_calls) {
+    for (const auto& arg : call->children) {
+      if (RefersToColumn(*arg, window_column) || !IsDeterministic(*arg)) return std::nullopt;
+    }
+  }
+  fw->time = expand.exprs[0];
+  fw->window_micros = expand.window_micros;
+  fw->slide_micros = expand.slide_micros;
+  fw->start_micros = expand.window_start_micros;
+  fw->expanded_schema = expand.Schema();
+  return fw;
+}
 
 class Planner {
  public:
@@ -89,8 +138,15 @@ class Planner {
         }
         bool streaming = p->is_streaming;
         int id = streaming ? out_->num_stateful++ : -1;
-        return std::make_unique<HashAggregate>(schema, Plan(p->children[0]), std::move(spec),
-                                               streaming, id);
+        const PlanPtr& child = p->children[0];
+        if (child->kind == PlanKind::kWindowExpand) {
+          spec.window = FuseWindow(spec, *child);
+          if (spec.window) {
+            return std::make_unique<HashAggregate>(schema, Plan(child->children[0]), std::move(spec),
+                                                   streaming, id);
+          }
+        }
+        return std::make_unique<HashAggregate>(schema, Plan(child), std::move(spec), streaming, id);
       }
       case PlanKind::kDeduplicate: {
         DeduplicateSpec spec;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "exec/physical_operator.h"
+#include "exec/window_assigner.h"
 #include "expr/expression.h"
 
 namespace sluice {
@@ -19,7 +20,8 @@ class WindowExpand : public PhysicalOperator {
   RecordBatchPtr Apply(const RecordBatchPtr& chunk, const EvalContext& ctx) const;
 
   ExprPtr time_;
-  int64_t window_, slide_, start_;
+  int64_t window_, slide_;
+  WindowAssigner assigner_;
 };
 
 }  // namespace sluice

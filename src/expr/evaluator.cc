@@ -18,6 +18,12 @@ namespace {
 
 VectorPtr Eval(const Expr& e, const RecordBatch& batch, const EvalContext& ctx);
 
+// A literal, or casts of one (as coercion wraps a literal operand): the same value on every row.
+bool IsLiteralOrCastLiteral(const Expr& e) {
+  if (e.kind == ExprKind::kLiteral) return true;
+  return e.kind == ExprKind::kCast && IsLiteralOrCastLiteral(*e.children[0]);
+}
+
 // A piece of a conditional result: values for the global rows `rows`.
 struct Piece {
   VectorPtr values;
@@ -269,7 +275,7 @@ VectorPtr EvalCall(const Expr& e, const RecordBatch& batch, const EvalContext& c
   args.args.reserve(e.children.size());
   for (const auto& c : e.children) {
     args.args.push_back(Eval(*c, batch, ctx));
-    args.constant.push_back(c->kind == ExprKind::kLiteral);
+    args.constant.push_back(IsLiteralOrCastLiteral(*c));
   }
   VectorPtr out = fn->kernel(e, args, e.function_state, ctx);
   if (!out || out->size() != n) {

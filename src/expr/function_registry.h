@@ -22,8 +22,9 @@
 
 namespace sluice {
 
-/// Arguments as evaluated for one batch. `constant[i]` is true when argument i is a literal (then
-/// args[i] still has num_rows rows, but a kernel may read row 0 only, e.g. a regex pattern).
+/// Arguments as evaluated for one batch. `constant[i]` is true when argument i is a literal or a
+/// cast of one, as coercion makes of literal operands (then args[i] still has num_rows rows, but a
+/// kernel may read row 0 only, e.g. a regex pattern).
 struct KernelArgs {
   std::vector<VectorPtr> args;
   std::vector<bool> constant;

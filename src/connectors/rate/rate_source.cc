@@ -40,12 +40,18 @@ std::vector<Partition> MakeRows(int64_t range_start, int64_t range_end, int64_t 
   for (int p = 0; p < partitions; ++p) {
     auto ts = std::make_shared<Vector>(DataType::Timestamp());
     auto val = std::make_shared<Vector>(DataType::Long());
-    for (int64_t v = range_start + p; v < range_end; v += partitions) {
+    int64_t first = range_start + p;
+    size_t n = first < range_end ? static_cast<size_t>((range_end - first + partitions - 1) / partitions) : 0;
+    ts->Resize(n);
+    val->Resize(n);
+    int64_t* ts_data = ts->data<int64_t>();
+    int64_t* val_data = val->data<int64_t>();
+    for (size_t i = 0; i < n; ++i) {
+      int64_t v = first + static_cast<int64_t>(i) * partitions;
       int64_t t = start_ms + static_cast<int64_t>((v - range_start) * ms_per_value);
-      ts->Append<int64_t>(t * 1000);
-      val->Append<int64_t>(v);
+      ts_data[i] = t * 1000;
+      val_data[i] = v;
     }
-    size_t n = val->size();
     if (n) out[p].push_back(RecordBatch::Make(schema, {ts, val}, n));
   }
   return out;

@@ -348,8 +348,66 @@ VectorPtr BinaryLoop(const Expr& call, const KernelArgs& a, OnError mode, Op op,
   return out;
 }
 
+// Division of 64-bit unsigned numbers by a fixed d >= 2 without a hardware divide per row: with
+// M = ceil(2^128 / d), x / d = floor(M * x / 2^128) and x % d = floor((M * x mod 2^128) * d /
+// 2^128) for every 64-bit x (Lemire, Kaser and Kurz, "Faster remainder by direct computation").
+class ConstantDivisor {
+ public:
+  using U128 = unsigned __int128;
+  /// REQUIRES: d >= 2.
+  explicit ConstantDivisor(uint64_t d) : d_(d), m_(~U128{0} / d + 1) {}
+
+  uint64_t Quotient(uint64_t x) const {
+    U128 lo = static_cast<U128>(static_cast<uint64_t>(m_)) * x;
+    U128 hi = static_cast<U128>(static_cast<uint64_t>(m_ >> 64)) * x;
+    return static_cast<uint64_t>((hi + (lo >> 64)) >> 64);
+  }
+  uint64_t Remainder(uint64_t x) const {
+    U128 frac = m_ * x;  // mod 2^128
+    U128 lo = static_cast<U128>(static_cast<uint64_t>(frac)) * d_;
+    U128 hi = static_cast<U128>(static_cast<uint64_t>(frac >> 64)) * d_;
+    return static_cast<uint64_t>((hi + (lo >> 64)) >> 64);
+  }
+
+ private:
+  uint64_t d_;
+  U128 m_;
+};
+
+// x % y (sign of x) or x div y (truncated) when y is a literal with |y| >= 2, where neither can
+// fail; nullptr otherwise (the general loop handles 0, -1 and 1).
+template <typename T>
+VectorPtr ConstantDivisionKernel(const Expr& call, const KernelArgs& a, Op op) {
+  if (a.constant.size() < 2 || !a.constant[1] || a.num_rows == 0 || a.args[1]->IsNull(0)) return nullptr;
+  const int64_t y = a.args[1]->Get<T>(0);
+  if (y >= -1 && y <= 1) return nullptr;
+  const uint64_t abs_y = y < 0 ? uint64_t{0} - static_cast<uint64_t>(y) : static_cast<uint64_t>(y);
+  const ConstantDivisor divisor(abs_y);
+  size_t n = a.num_rows;
+  VectorPtr out = NewFixed(call.type, n);
+  PropagateNulls(a, out.get());
+  const T* x = a.args[0]->data<T>();
+  T* o = out->data<T>();
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t xi = x[i];
+    const uint64_t abs_x = xi < 0 ? uint64_t{0} - static_cast<uint64_t>(xi) : static_cast<uint64_t>(xi);
+    if (op == Op::kRem) {
+      auto r = static_cast<int64_t>(divisor.Remainder(abs_x));
+      o[i] = static_cast<T>(xi < 0 ? -r : r);
+    } else {
+      auto q = static_cast<int64_t>(divisor.Quotient(abs_x));
+      o[i] = static_cast<T>((xi < 0) != (y < 0) ? -q : q);
+    }
+  }
+  // Null rows keep whatever their storage computed, as in BinaryLoop.
+  return out;
+}
+
 template <typename T>
 VectorPtr IntegralKernel(const Expr& call, const KernelArgs& a, OnError mode, Op op) {
+  if (op == Op::kRem || op == Op::kIntDiv) {
+    if (VectorPtr fast = ConstantDivisionKernel<T>(call, a, op)) return fast;
+  }
   switch (op) {
     case Op::kAdd:
       return BinaryLoop<T, T, T>(call, a, mode, op, [](T x, T y, T* o) {

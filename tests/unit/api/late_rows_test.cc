@@ -83,6 +83,48 @@ TEST_F(LateRowsTest, WindowedAggregationWritesDroppedRowsWithReasonAndWatermark)
   EXPECT_NE(row.find("\"ts\":\"1970-01-01T00:02:00.000Z\""), std::string::npos) << row;
 }
 
+// A sliding window drops a row only from the windows that ended at or below the watermark, and
+// records it once per such window, with that window in the row.
+TEST_F(LateRowsTest, SlidingWindowDropsOnlyTheClosedWindowsOfARow) {
+  Session spark = NewSession();
+  auto stream = spark.memoryStream(ParseSchema("k STRING, ts TIMESTAMP"));
+  auto q = stream.toDF()
+               .withWatermark("ts", "5 minutes")
+               .groupBy({window(col("ts"), "10 minutes", "5 minutes"), col("k")})
+               .agg({count(lit(1)).alias("n")})
+               .writeStream()
+               .format("memory")
+               .queryName("sliding_counts")
+               .outputMode("append")
+               .option("checkpointLocation", Path("cp"))
+               .option("lateRowsPath", Path("late"))
+               .start();
+  stream.addData({Event("a", 0), Event("b", 20)});  // watermark after this batch: minute 15
+  q.processAllAvailable();
+  // Minute 12 is in [5, 15) (closed) and [10, 20) (open); minute 3 in [-5, 5) and [0, 10) (closed).
+  stream.addData({Event("x", 12), Event("y", 3)});
+  q.processAllAvailable();
+  auto p = q.lastProgress();
+  ASSERT_TRUE(p.has_value());
+  EXPECT_EQ(p->state_operators[0].num_rows_dropped_by_watermark, 3);
+  stream.addData({Event("c", 40)});  // closes [10, 20)
+  q.processAllAvailable();
+  q.stop();
+
+  auto counts = spark.sql("SELECT k, n FROM sliding_counts WHERE k = 'x'").collect();
+  ASSERT_EQ(counts.size(), 1u);
+  EXPECT_EQ(counts[0][1], Value::Long(1));
+  auto rows = spark.read().json(Path("late")).orderBy({col("eventTime")}).collect();
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].get("eventTime").GetString(), "1970-01-01T00:05:00.000Z");
+  EXPECT_EQ(rows[1].get("eventTime").GetString(), "1970-01-01T00:10:00.000Z");
+  EXPECT_EQ(rows[2].get("eventTime").GetString(), "1970-01-01T00:15:00.000Z");
+  std::string row(rows[2].get("row").GetString());
+  EXPECT_NE(row.find("\"k\":\"x\""), std::string::npos) << row;
+  EXPECT_NE(row.find("\"start\":\"1970-01-01T00:05:00.000Z\""), std::string::npos) << row;
+  for (const auto& r : rows) EXPECT_EQ(r.get("reason").GetString(), "window end at or below the watermark");
+}
+
 TEST_F(LateRowsTest, ReRunBatchDoesNotDuplicateLateRows) {
   {
     Session spark = NewSession();

@@ -87,6 +87,21 @@ TEST(VectorTest, ConstantAndNullVectors) {
   EXPECT_FALSE(d->MayHaveNulls());
 }
 
+// Constant vectors of every fixed width (1, 2, 4, 8 and 16 bytes) hold the value in every row,
+// for sizes 0, 1 and many.
+TEST(VectorTest, ConstantVectorsOfEveryWidth) {
+  const std::vector<Value> values = {Value::Boolean(true), Value::Short(-7), Value::Int(123456),
+                                     Value::Double(2.5), Value::Timestamp(1700000000000000LL),
+                                     Value::Decimal(12345, 20, 2)};
+  for (const Value& value : values) {
+    for (size_t size : {size_t{0}, size_t{1}, size_t{37}}) {
+      auto v = Vector::MakeConstant(value, size);
+      ASSERT_EQ(v->size(), size) << value.ToString();
+      for (size_t i = 0; i < size; ++i) EXPECT_EQ(v->GetValue(i), value) << value.ToString() << " row " << i;
+    }
+  }
+}
+
 TEST(RecordBatchTest, FromRowsConcatAndTake) {
   auto schema = ParseSchema("a INT, b STRING");
   auto b1 = RecordBatch::FromRows(schema, {{Value::Int(1), Value::String("x")},

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -126,6 +127,75 @@ TEST(GroupHashTableTest, ManyChunksAndGrowthMatchAReferenceOnBothPaths) {
     // Stored keys read back as the inserted ones.
     for (size_t i = 0; i < n; i += 997) {
       for (size_t c = 0; c < keys.size(); ++c) EXPECT_EQ(t.keys()[c]->GetValue(first[i]), keys[c]->GetValue(i));
+    }
+  }
+}
+
+// Reserve before and between inserts (re-slotting existing groups) keeps every group's id and key;
+// keys of new groups are stored in id order (a chunk's new groups are appended together).
+TEST(GroupHashTableTest, ReserveKeepsGroupsAndKeys) {
+  std::vector<int64_t> starts;
+  std::vector<std::optional<int64_t>> ids;
+  for (int64_t i = 0; i < 5000; ++i) {
+    starts.push_back(i % 7 == 0 ? -1 : (i % 13) * 10);
+    ids.push_back(i % 11 == 0 ? std::nullopt : std::optional<int64_t>(i % 300));
+  }
+  std::vector<VectorPtr> keys = {Windows(starts), Longs(ids)};
+  GroupHashTable t({WindowType(), DataType::Long()});
+  t.Reserve(10);
+  auto first = Groups(t, keys);
+  size_t groups = t.size();
+  t.Reserve(100000);
+  EXPECT_EQ(Groups(t, keys), first);
+  EXPECT_EQ(t.size(), groups);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    ASSERT_LT(first[i], groups);
+    EXPECT_EQ(t.keys()[0]->GetValue(first[i]), keys[0]->GetValue(i)) << "row " << i;
+    EXPECT_EQ(t.keys()[1]->GetValue(first[i]), keys[1]->GetValue(i)) << "row " << i;
+  }
+  for (uint32_t g = 0; g < groups; ++g) EXPECT_EQ(t.Find(t.keys(), g), static_cast<int64_t>(g));
+}
+
+// Compact keeps the chosen groups, renumbered in order with their keys; dropped keys are absent
+// and insert as new groups after the kept ones. Both equality paths.
+TEST(GroupHashTableTest, CompactKeepsChosenGroupsInOrder) {
+  for (bool with_string : {false, true}) {
+    std::vector<std::optional<int64_t>> a;
+    std::vector<std::string> s;
+    for (int64_t i = 0; i < 3000; ++i) {
+      a.push_back(i % 500 == 0 ? std::nullopt : std::optional<int64_t>(i));
+      s.push_back("s" + std::to_string(i % 3));
+    }
+    std::vector<VectorPtr> keys = {Longs(a)};
+    std::vector<TypePtr> types = {DataType::Long()};
+    if (with_string) {
+      keys.push_back(Strings(s));
+      types.push_back(DataType::String());
+    }
+    GroupHashTable t(types);
+    auto ids = Groups(t, keys);
+    SelectionVector keep;
+    for (uint32_t g = 0; g < t.size(); ++g) {
+      if (g % 3 != 1) keep.push_back(g);
+    }
+    size_t before = t.size();
+    t.Compact(keep);
+    ASSERT_EQ(t.size(), keep.size());
+    std::vector<int64_t> found;
+    t.FindAll(keys, keys[0]->size(), &found);
+    for (size_t i = 0; i < a.size(); ++i) {
+      auto pos = std::lower_bound(keep.begin(), keep.end(), ids[i]);
+      bool kept = pos != keep.end() && *pos == ids[i];
+      ASSERT_EQ(found[i], kept ? pos - keep.begin() : -1) << "row " << i;
+      if (kept) {
+        for (size_t c = 0; c < keys.size(); ++c) EXPECT_EQ(t.keys()[c]->GetValue(found[i]), keys[c]->GetValue(i));
+      }
+    }
+    auto again = Groups(t, keys);
+    EXPECT_EQ(t.size(), before);
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (found[i] >= 0) ASSERT_EQ(again[i], static_cast<uint32_t>(found[i])) << "row " << i;
+      else ASSERT_GE(again[i], keep.size()) << "row " << i;
     }
   }
 }

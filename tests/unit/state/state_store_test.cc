@@ -350,6 +350,59 @@ TEST_P(StateStoreTest, DISABLED_MillionKeysTimings) {
          GetParam().c_str(), (long)ms(t0, t1), (long)ms(t1, t2), (long)ms(t2, t3), (long)ms(t3, t4));
 }
 
+// A store written before format SLB2 (batches with raw values and FNV-1a checksums) restarts: its
+// delta or changelog is read, and versions written now (SLB2) apply on top of it.
+TEST_P(StateStoreTest, ReadsDeltasWrittenBeforeFormatSlb2) {
+  // Rows of a windowed count store, [window, key, count], as the code before SLB2 encoded version
+  // 1: upserts ([0, 10 s), 7, 5), ([10 s, 20 s), 7, 1), ([10 s, 20 s), -3, 300); removed key
+  // ([-10 s, 0), 9), absent.
+  const std::string v1(
+      "\x53\x4c\x53\x44\x01\x00\x00\x00\xd0\x00\x00\x00\x00\x00\x00\x00\x53\x4c\x42\x31\x00\x00\x00\x00"
+      "\x03\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x80\x96\x98\x00\x00\x00\x00\x00\x80\x96\x98\x00\x00\x00\x00\x00"
+      "\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x80\x96\x98\x00\x00\x00\x00\x00"
+      "\x00\x2d\x31\x01\x00\x00\x00\x00\x00\x2d\x31\x01\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00\x07\x00\x00\x00\x00\x00\x00\x00"
+      "\xfd\xff\xff\xff\xff\xff\xff\xff\x03\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x05\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x2c\x01\x00\x00\x00\x00\x00\x00"
+      "\x5b\x40\x5b\x43\xcd\x40\x4c\xd7\x78\x00\x00\x00\x00\x00\x00\x00\x53\x4c\x42\x31\x00\x00\x00\x00"
+      "\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x80\x69\x67\xff\xff\xff\xff\xff\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"
+      "\x09\x00\x00\x00\x00\x00\x00\x00\x6c\xb2\xd1\xb5\x86\x66\x05\x9d"
+      , 352);
+  TypePtr window = ParseSchema("start TIMESTAMP, end TIMESTAMP");
+  TypePtr row_schema = DataType::Struct({StructField("k0", window), StructField("k1", DataType::Long()),
+                                         StructField("a0_0", DataType::Long())});
+  MakeDirs(StoreDir());
+  WriteFileAtomic(StoreDir() + "/1" + DeltaExt(), v1);
+  auto rows_of = [&](const RecordBatch& b) {
+    std::map<std::pair<int64_t, int64_t>, int64_t> m;
+    for (size_t i = 0; i < b.num_rows(); ++i) {
+      auto r = b.GetRow(i);
+      m[{r[0].children()[0].GetInt64(), r[1].GetInt64()}] = r[2].GetInt64();
+    }
+    return m;
+  };
+  using Rows = std::map<std::pair<int64_t, int64_t>, int64_t>;
+  const int64_t s = 1000 * 1000;
+  {
+    auto p = Open();
+    EXPECT_EQ(rows_of(*p->LoadAll(0, 0, 1, row_schema, 2)),
+              (Rows{{{0, 7}, 5}, {{10 * s, 7}, 1}, {{10 * s, -3}, 300}}));
+    // Version 2 (SLB2): one count replaced, one group removed.
+    auto up = RecordBatch::FromRows(row_schema, {{Value::Struct(window, {Value::Timestamp(10 * s), Value::Timestamp(20 * s)}),
+                                                  Value::Long(7), Value::Long(2)}});
+    auto rm = RecordBatch::FromRows(KeySchemaOf(row_schema, 2),
+                                    {{Value::Struct(window, {Value::Timestamp(0), Value::Timestamp(10 * s)}), Value::Long(7)}});
+    p->Commit(0, 0, 2, *up, *rm);
+  }
+  auto p = Open();
+  EXPECT_EQ(rows_of(*p->LoadAll(0, 0, 2, row_schema, 2)), (Rows{{{10 * s, 7}, 2}, {{10 * s, -3}, 300}}));
+}
+
 INSTANTIATE_TEST_SUITE_P(Providers, StateStoreTest, ::testing::Values("hdfs", "rocksdb"),
                          [](const auto& info) { return info.param; });
 

@@ -1,0 +1,164 @@
+// Aggregation over window(...) groups: the window assignment fused into the aggregation (planned
+// when the window column is only a grouping key) gives every (window, key) group the rows a
+// brute-force assignment gives it, for tumbling and sliding windows, slides that do not divide the
+// duration, start offsets, negative and NULL times, in batch and streaming (complete mode) queries;
+// and streaming micro-batches of about one row per key, after which partial aggregation passes
+// rows through (one group per row) instead of grouping them twice.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <optional>
+#include <random>
+#include <tuple>
+
+#include "sluice/sluice.h"
+
+namespace sluice {
+namespace {
+
+using namespace functions;
+
+constexpr int64_t kSecond = 1000 * 1000;  // micros
+
+struct Event {
+  int64_t key;
+  std::optional<int64_t> ts_seconds;
+  int64_t v;
+};
+
+std::vector<Event> RandomEvents(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<Event> out;
+  for (size_t i = 0; i < n; ++i) {
+    Event e;
+    e.key = static_cast<int64_t>(rng() % 4);
+    if (rng() % 17 != 0) e.ts_seconds = static_cast<int64_t>(rng() % 61) - 30;
+    e.v = static_cast<int64_t>(rng() % 100);
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::vector<std::vector<Value>> Rows(const std::vector<Event>& events) {
+  std::vector<std::vector<Value>> rows;
+  for (const auto& e : events) {
+    rows.push_back({Value::Long(e.key),
+                    e.ts_seconds ? Value::Timestamp(*e.ts_seconds * kSecond) : Value::Null(TimestampType()),
+                    Value::Long(e.v)});
+  }
+  return rows;
+}
+
+// (window start s, key) -> (count, sum of v), windows in seconds.
+using Groups = std::map<std::tuple<int64_t, int64_t>, std::pair<int64_t, int64_t>>;
+
+Groups BruteForce(const std::vector<Event>& events, int64_t window, int64_t slide, int64_t start) {
+  Groups out;
+  for (const auto& e : events) {
+    if (!e.ts_seconds) continue;
+    int64_t ts = *e.ts_seconds;
+    for (int64_t s = ts - window - slide; s <= ts; ++s) {
+      if (((s - start) % slide + slide) % slide == 0 && ts < s + window) {
+        auto& g = out[{s, e.key}];
+        ++g.first;
+        g.second += e.v;
+      }
+    }
+  }
+  return out;
+}
+
+Groups Collected(const std::vector<Row>& rows, int64_t window) {
+  Groups out;
+  for (const auto& r : rows) {
+    const Value& w = r.get("window");
+    int64_t s = w.children()[0].GetInt64() / kSecond;
+    EXPECT_EQ(w.children()[1].GetInt64() / kSecond, s + window);
+    out[{s, r.get("key").GetInt64()}] = {r.get("n").GetInt64(), r.get("total").GetInt64()};
+  }
+  return out;
+}
+
+struct WindowCase {
+  int64_t window, slide, start;
+};
+
+std::string Seconds(int64_t s) { return std::to_string(s) + " seconds"; }
+
+// Sliding cases up to 10 / 2 s span few enough windows for the dense (key, window) cells of the
+// fused path; 10 / 1 s over a minute spans more, and groups without them.
+const std::vector<WindowCase> kCases = {{10, 10, 0}, {10, 10, 3}, {10, 2, 0}, {10, 3, -2}, {7, 4, 1}, {10, 1, 0}};
+
+TEST(WindowedAggregationTest, BatchGroupsMatchBruteForce) {
+  Session spark = Session::builder().config("spark.sql.shuffle.partitions", "3").getOrCreate();
+  auto events = RandomEvents(500, 7);
+  DataFrame df = spark.createDataFrame(Rows(events), "key BIGINT, ts TIMESTAMP, v BIGINT");
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(testing::Message() << "window " << c.window << " slide " << c.slide << " start " << c.start);
+    DataFrame agg = df.groupBy({window(col("ts"), Seconds(c.window), Seconds(c.slide),
+                                       c.start == 0 ? "" : Seconds(c.start)),
+                                col("key")})
+                        .agg({count("*").alias("n"), sum(col("v")).alias("total")});
+    // The window assignment is fused into the aggregation (no WindowExpand operator).
+    std::string plan = agg.explainString();
+    EXPECT_EQ(plan.find("WindowExpand"), std::string::npos) << plan;
+    EXPECT_NE(plan.find("window="), std::string::npos) << plan;
+    EXPECT_EQ(Collected(agg.collect(), c.window), BruteForce(events, c.window, c.slide, c.start));
+  }
+}
+
+TEST(WindowedAggregationTest, StreamingCompleteModeGroupsMatchBruteForce) {
+  Session spark = Session::builder().config("spark.sql.shuffle.partitions", "3").getOrCreate();
+  auto events = RandomEvents(300, 11);
+  for (const auto& c : kCases) {
+    SCOPED_TRACE(testing::Message() << "window " << c.window << " slide " << c.slide << " start " << c.start);
+    auto stream = spark.memoryStream(ParseSchema("key BIGINT, ts TIMESTAMP, v BIGINT"), 2);
+    auto q = stream.toDF()
+                 .groupBy({window(col("ts"), Seconds(c.window), Seconds(c.slide),
+                                  c.start == 0 ? "" : Seconds(c.start)),
+                           col("key")})
+                 .agg({count("*").alias("n"), sum(col("v")).alias("total")})
+                 .writeStream()
+                 .format("memory")
+                 .queryName("windowed")
+                 .outputMode("complete")
+                 .start();
+    auto rows = Rows(events);
+    size_t half = rows.size() / 2;
+    stream.addData(std::vector<std::vector<Value>>(rows.begin(), rows.begin() + half));
+    q.processAllAvailable();
+    stream.addData(std::vector<std::vector<Value>>(rows.begin() + half, rows.end()));
+    q.processAllAvailable();
+    q.stop();
+    EXPECT_EQ(Collected(spark.table("windowed").collect(), c.window),
+              BruteForce(events, c.window, c.slide, c.start));
+  }
+}
+
+TEST(WindowedAggregationTest, BatchesOfOneRowPerKeyAggregateAsGroupedOnes) {
+  Session spark = Session::builder().config("spark.sql.shuffle.partitions", "3").getOrCreate();
+  auto stream = spark.memoryStream(ParseSchema("key BIGINT, ts TIMESTAMP, v BIGINT"));
+  auto q = stream.toDF()
+               .groupBy({window(col("ts"), "10 seconds", "5 seconds"), col("key")})
+               .agg({count("*").alias("n"), sum(col("v")).alias("total")})
+               .writeStream()
+               .format("memory")
+               .queryName("per_key")
+               .outputMode("complete")
+               .start();
+  // Each batch: 40,000 keys, one row each (80,000 (row, window) pairs), plus one repeated key.
+  std::vector<Event> all;
+  for (int batch = 0; batch < 3; ++batch) {
+    std::vector<Event> events;
+    for (int64_t k = 0; k < 40000; ++k) events.push_back({k, batch * 3 + k % 4, k + batch});
+    events.push_back({7, batch * 3, 1000});
+    stream.addData(Rows(events));
+    q.processAllAvailable();
+    all.insert(all.end(), events.begin(), events.end());
+  }
+  q.stop();
+  EXPECT_EQ(Collected(spark.table("per_key").collect(), 10), BruteForce(all, 10, 5, 0));
+}
+
+}  // namespace
+}  // namespace sluice
