@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "sluice/exception.h"
+#include "types/mix64.h"
 
 namespace sluice {
 
@@ -14,15 +15,6 @@ constexpr uint32_t kMagic = 0x32424c53;    // "SLB2": WordChecksum
 uint64_t Fnv(std::string_view s) {
   uint64_t h = 0xcbf29ce484222325ULL;
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ULL;
-  return h;
-}
-
-uint64_t Mix64(uint64_t h) {
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
   return h;
 }
 

@@ -5,23 +5,14 @@
 #include <cmath>
 
 #include "sluice/exception.h"
+#include "types/mix64.h"
 
 namespace sluice {
 
 namespace {
 
-// 64-bit mixer (splitmix64 finalizer).
-inline uint64_t Mix(uint64_t h) {
-  h ^= h >> 30;
-  h *= 0xbf58476d1ce4e5b9ULL;
-  h ^= h >> 27;
-  h *= 0x94d049bb133111ebULL;
-  h ^= h >> 31;
-  return h;
-}
-
 inline uint64_t HashBytes(const char* p, size_t n, uint64_t seed) {
-  // FNV-1a over 8-byte words, then mixed; fast enough and well distributed after Mix.
+  // FNV-1a over 8-byte words, then mixed; fast enough and well distributed after Mix64.
   uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
@@ -33,7 +24,7 @@ inline uint64_t HashBytes(const char* p, size_t n, uint64_t seed) {
   uint64_t tail = 0;
   if (n > i) std::memcpy(&tail, p + i, n - i);
   h = (h ^ tail) * 0x100000001b3ULL;
-  return Mix(h);
+  return Mix64(h);
 }
 
 }  // namespace
@@ -403,15 +394,15 @@ VectorPtr Vector::Take(const SelectionVector& sel) const {
 }
 
 namespace {
-// hashes[i] = Mix(hashes[i] ^ bits(i)) for valid rows, the NULL hash for null rows.
+// hashes[i] = Mix64(hashes[i] ^ bits(i)) for valid rows, the NULL hash for null rows.
 template <typename Bits>
 void HashFixed(const Vector& v, size_t begin, size_t n, uint64_t* hashes, Bits bits) {
   if (!v.MayHaveNulls()) {
-    for (size_t k = 0; k < n; ++k) hashes[k] = Mix(hashes[k] ^ bits(begin + k));
+    for (size_t k = 0; k < n; ++k) hashes[k] = Mix64(hashes[k] ^ bits(begin + k));
     return;
   }
   for (size_t k = 0; k < n; ++k) {
-    hashes[k] = v.IsNull(begin + k) ? Mix(hashes[k] ^ 0x5bd1e995ULL) : Mix(hashes[k] ^ bits(begin + k));
+    hashes[k] = v.IsNull(begin + k) ? Mix64(hashes[k] ^ 0x5bd1e995ULL) : Mix64(hashes[k] ^ bits(begin + k));
   }
 }
 }  // namespace
@@ -447,7 +438,7 @@ void Vector::HashRows(size_t begin, size_t n, uint64_t* hashes) const {
       for (const auto& c : children_) c->HashRows(begin, n, hashes);
       if (MayHaveNulls()) {
         for (size_t k = 0; k < n; ++k) {
-          if (IsNull(begin + k)) hashes[k] = Mix(seeds[k] ^ 0x5bd1e995ULL);
+          if (IsNull(begin + k)) hashes[k] = Mix64(seeds[k] ^ 0x5bd1e995ULL);
         }
       }
       return;
@@ -466,33 +457,33 @@ VectorPtr Vector::Slice(size_t begin, size_t count) const {
 }
 
 uint64_t Vector::HashRow(size_t i, uint64_t seed) const {
-  if (IsNull(i)) return Mix(seed ^ 0x5bd1e995ULL);
+  if (IsNull(i)) return Mix64(seed ^ 0x5bd1e995ULL);
   switch (type_->id()) {
-    case TypeId::kNull: return Mix(seed ^ 0x5bd1e995ULL);
+    case TypeId::kNull: return Mix64(seed ^ 0x5bd1e995ULL);
     case TypeId::kBoolean:
-    case TypeId::kByte: return Mix(seed ^ static_cast<uint64_t>(Get<int8_t>(i)));
-    case TypeId::kShort: return Mix(seed ^ static_cast<uint64_t>(Get<int16_t>(i)));
+    case TypeId::kByte: return Mix64(seed ^ static_cast<uint64_t>(Get<int8_t>(i)));
+    case TypeId::kShort: return Mix64(seed ^ static_cast<uint64_t>(Get<int16_t>(i)));
     case TypeId::kInt:
-    case TypeId::kDate: return Mix(seed ^ static_cast<uint64_t>(Get<int32_t>(i)));
+    case TypeId::kDate: return Mix64(seed ^ static_cast<uint64_t>(Get<int32_t>(i)));
     case TypeId::kFloat: {
       float f = Get<float>(i);
       if (f == 0.0f) f = 0.0f;  // -0.0 groups with 0.0
-      if (std::isnan(f)) return Mix(seed ^ 0x7fc00000ULL);
+      if (std::isnan(f)) return Mix64(seed ^ 0x7fc00000ULL);
       uint32_t b;
       std::memcpy(&b, &f, 4);
-      return Mix(seed ^ b);
+      return Mix64(seed ^ b);
     }
     case TypeId::kDouble: {
       double d = Get<double>(i);
       if (d == 0.0) d = 0.0;
-      if (std::isnan(d)) return Mix(seed ^ 0x7ff8000000000000ULL);
+      if (std::isnan(d)) return Mix64(seed ^ 0x7ff8000000000000ULL);
       uint64_t b;
       std::memcpy(&b, &d, 8);
-      return Mix(seed ^ b);
+      return Mix64(seed ^ b);
     }
     case TypeId::kDecimal: {
       int128_t v = Get<int128_t>(i);
-      return Mix(Mix(seed ^ static_cast<uint64_t>(v)) ^ static_cast<uint64_t>(v >> 64));
+      return Mix64(Mix64(seed ^ static_cast<uint64_t>(v)) ^ static_cast<uint64_t>(v >> 64));
     }
     case TypeId::kString:
     case TypeId::kBinary: {
@@ -506,13 +497,13 @@ uint64_t Vector::HashRow(size_t i, uint64_t seed) const {
     }
     case TypeId::kArray:
     case TypeId::kMap: {
-      uint64_t h = Mix(seed ^ static_cast<uint64_t>(offsets_[i + 1] - offsets_[i]));
+      uint64_t h = Mix64(seed ^ static_cast<uint64_t>(offsets_[i + 1] - offsets_[i]));
       for (int64_t j = offsets_[i]; j < offsets_[i + 1]; ++j) {
         for (const auto& c : children_) h = c->HashRow(j, h);
       }
       return h;
     }
-    default: return Mix(seed ^ static_cast<uint64_t>(Get<int64_t>(i)));
+    default: return Mix64(seed ^ static_cast<uint64_t>(Get<int64_t>(i)));
   }
 }
 
