@@ -185,15 +185,22 @@ size_t FileBatchReader::BatchRows() const {
 }
 
 RecordBatchPtr FileBatchReader::NextLines(ReadCounts* counts) {
-  if (!lines_read_) {
-    lines_ = ReadLineFormat(counts);
-    lines_read_ = true;
+  if (lines_done_) return nullptr;
+  if (!json_ && !csv_ && !text_) OpenLines();
+  RecordBatchPtr b = json_ ? json_->Next() : csv_ ? csv_->Next() : text_->Next();
+  if (b != nullptr) {
+    return text_ ? RecordBatch::Make(data_schema_, b->columns(), b->num_rows()) : b;
   }
-  if (next_line_batch_ == lines_.size()) return nullptr;
-  return std::move(lines_[next_line_batch_++]);
+  // The file's record accounting, once it is read to the end.
+  AddReadCounts(counts, json_ ? json_->counts() : csv_ ? csv_->counts() : text_->counts());
+  json_.reset();
+  csv_.reset();
+  text_.reset();
+  lines_done_ = true;
+  return nullptr;
 }
 
-std::vector<RecordBatchPtr> FileBatchReader::ReadLineFormat(ReadCounts* counts) const {
+void FileBatchReader::OpenLines() {
   const InputFile& file = file_;
   const OptionMap& all_options = scanner_->options();
   InputBufferPtr input;
@@ -211,23 +218,15 @@ std::vector<RecordBatchPtr> FileBatchReader::ReadLineFormat(ReadCounts* counts) 
       options = &split_options;
     }
   }
-  std::vector<RecordBatchPtr> data;
-  ReadCounts file_counts;
   switch (format) {
-    case FileFormat::kJson: {
-      JsonReader reader(data_schema_, JsonOptions::FromMap(*options));
-      reader.Open(input);
-      data = reader.ReadAll();
-      file_counts = reader.counts();
-      break;
-    }
-    case FileFormat::kCsv: {
-      CsvReader reader(data_schema_, CsvOptions::FromMap(*options));
-      reader.Open(input);
-      data = reader.ReadAll();
-      file_counts = reader.counts();
-      break;
-    }
+    case FileFormat::kJson:
+      json_ = std::make_unique<JsonReader>(data_schema_, JsonOptions::FromMap(*options));
+      json_->Open(input);
+      return;
+    case FileFormat::kCsv:
+      csv_ = std::make_unique<CsvReader>(data_schema_, CsvOptions::FromMap(*options));
+      csv_->Open(input);
+      return;
     case FileFormat::kText: {
       const auto& data_fields = data_schema_->fields();
       if (data_fields.size() != 1 || data_fields[0].type->id() != TypeId::kString) {
@@ -235,19 +234,14 @@ std::vector<RecordBatchPtr> FileBatchReader::ReadLineFormat(ReadCounts* counts) 
             fmt::format("Text data source supports only a single column, and you have {} columns.",
                         data_fields.size()));
       }
-      TextReader reader(TextOptions::FromMap(all_options));
-      reader.Open(input);
-      while (RecordBatchPtr b = reader.Next()) {
-        data.push_back(RecordBatch::Make(data_schema_, b->columns(), b->num_rows()));
-      }
-      file_counts = reader.counts();
-      break;
+      text_ = std::make_unique<TextReader>(TextOptions::FromMap(all_options));
+      text_->Open(input);
+      return;
     }
     case FileFormat::kParquet:
-      break;  // read by NextParquet
+      break;
   }
-  AddReadCounts(counts, file_counts);
-  return data;
+  throw InternalError("FileBatchReader: Parquet is not a line format");
 }
 
 RecordBatchPtr FileBatchReader::ToOutput(const RecordBatchPtr& b) const {

@@ -23,7 +23,10 @@
 
 namespace sluice {
 
+class CsvReader;
+class JsonReader;
 class ParquetReader;
+class TextReader;
 class ThreadPool;
 
 enum class FileFormat : uint8_t { kJson, kCsv, kText, kParquet };
@@ -71,9 +74,9 @@ class FileScanner {
   TypePtr schema_;
 };
 
-/// One file's batches of the scanner's schema, read as they are asked for: Parquet a batch at a
-/// time (batchRows rows, row group by row group: memory holds about a page per column plus the
-/// batch), the line formats (JSON, CSV, text) the whole file or byte range at the first call.
+/// One file's batches of the scanner's schema, read as they are asked for, batchRows rows at a
+/// time: Parquet row group by row group (memory holds about a page per column plus the batch), the
+/// line formats (JSON, CSV, text) record by record from the file or its byte range.
 /// Partition columns are filled from the file's path. Thread-compatible.
 class FileBatchReader {
  public:
@@ -87,7 +90,8 @@ class FileBatchReader {
  private:
   RecordBatchPtr NextParquet(ReadCounts* counts);
   RecordBatchPtr NextLines(ReadCounts* counts);
-  std::vector<RecordBatchPtr> ReadLineFormat(ReadCounts* counts) const;
+  /// Opens the line format's reader over the file or its byte range.
+  void OpenLines();
   /// A batch of the file's data columns as one of the scanner's schema.
   RecordBatchPtr ToOutput(const RecordBatchPtr& b) const;
   size_t BatchRows() const;
@@ -101,9 +105,10 @@ class FileBatchReader {
   std::unique_ptr<ParquetReader> parquet_;
   int row_group_ = -1;
   bool parquet_done_ = false;
-  std::vector<RecordBatchPtr> lines_;
-  size_t next_line_batch_ = 0;
-  bool lines_read_ = false;
+  std::unique_ptr<JsonReader> json_;  // the line format being read, one of three
+  std::unique_ptr<CsvReader> csv_;
+  std::unique_ptr<TextReader> text_;
+  bool lines_done_ = false;
 };
 
 /// Infers the schema of a batch read of `files`: the data schema (JSON inference; CSV header names

@@ -176,6 +176,17 @@ TEST_F(FileRelationTest, CorruptRecordsAndReadCounts) {
   EXPECT_EQ(c.rows_emitted, 2);
   EXPECT_EQ(c.malformed, 2);
   EXPECT_EQ(c.dropped, 2);
+  // Pulled record by record, the same rows and the same accounting once the stream is drained.
+  std::vector<Partition> pulled;
+  for (ChunkStream& s : drop->source->ReadStreams(session_->MakeEvalContext())) {
+    pulled.emplace_back();
+    while (RecordBatchPtr b = s()) pulled.back().push_back(b);
+  }
+  EXPECT_EQ(Rows(pulled), (std::vector<std::string>{"1", "3"}));
+  ReadCounts pc = rel->LastReadCounts();
+  EXPECT_EQ(pc.records, 4);
+  EXPECT_EQ(pc.malformed, 2);
+  EXPECT_EQ(pc.dropped, 2);
 
   PlanPtr keep = Plan("json", dir_.string(), {}, ParseSchema("v INT, _corrupt_record STRING"));
   std::vector<std::string> rows = Read(keep);
