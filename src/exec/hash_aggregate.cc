@@ -141,12 +141,14 @@ std::vector<VectorPtr> HashAggregate::AggregateArgs(size_t a, const RecordBatch&
 
 namespace {
 
-// KeyWindowCells for the windows of times `time` under `assigner` and the keys `key_types` other
-// than the window (key `window_key`), or nullopt when they span more than 64 windows or are all
-// NULL.
+// KeyWindowCells for the windows of times `time` under `assigner` and the keys `other_keys` (of
+// types `key_types` other than the window, key `window_key`), or nullopt when the times span more
+// than 64 windows or are all NULL. A single integer key whose values span a small range gets the
+// direct mode (no hashing); otherwise, unless `direct_only`, the keys are hashed.
 std::optional<KeyWindowCells> MakeKeyWindowCells(const WindowAssigner& assigner,
                                                  const std::vector<TypePtr>& key_types, size_t window_key,
-                                                 const Vector& time) {
+                                                 const Vector& time, const std::vector<VectorPtr>& other_keys,
+                                                 bool direct_only) {
   const size_t n = time.size();
   const int64_t* t = time.data<int64_t>();
   int64_t lo = 0, hi = 0;
@@ -162,11 +164,22 @@ std::optional<KeyWindowCells> MakeKeyWindowCells(const WindowAssigner& assigner,
   int64_t first = assigner.WindowNumbers(lo).first;
   int64_t last = assigner.WindowNumbers(hi).second;
   if (last - first >= kMaxCellWindows) return std::nullopt;
+  const size_t windows = static_cast<size_t>(last - first + 1);
+  int64_t kmin = 0, kmax = 0;
+  if (other_keys.size() == 1 && KeyWindowCells::IntegerRange(*other_keys[0], &kmin, &kmax)) {
+    // At most 4 Mi cells (16 MB) for the chunk.
+    constexpr uint64_t kMaxDirectCells = uint64_t{1} << 22;
+    uint64_t span = static_cast<uint64_t>(kmax) - static_cast<uint64_t>(kmin);
+    if (span < kMaxDirectCells && (span + 2) * windows <= kMaxDirectCells) {
+      return KeyWindowCells(other_keys[0]->type(), kmin, static_cast<size_t>(span + 1), first, windows);
+    }
+  }
+  if (direct_only) return std::nullopt;
   std::vector<TypePtr> other_types;
   for (size_t k = 0; k < key_types.size(); ++k) {
     if (k != window_key) other_types.push_back(key_types[k]);
   }
-  return KeyWindowCells(std::move(other_types), first, static_cast<size_t>(last - first + 1));
+  return KeyWindowCells(std::move(other_types), first, windows);
 }
 
 }  // namespace
@@ -191,14 +204,17 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   // With the window as the first key, key hashes start from the cached hash of the window.
   std::optional<WindowKeyHashes> window_hashes;
   if (fw.key_index == 0 && !table->pass_through()) window_hashes.emplace(*assigner_, window_type);
-  // Sliding windows with other keys, over a chunk spanning few windows: KeyWindowCells.
-  std::optional<KeyWindowCells> cells;
-  if (assigner_->max_windows() > 1 && !table->pass_through() && keys.size() > 1) {
-    cells = MakeKeyWindowCells(*assigner_, key_types_, fw.key_index, *time);
-  }
   std::vector<VectorPtr> other_keys;
   for (size_t k = 0; k < keys.size(); ++k) {
     if (k != fw.key_index) other_keys.push_back(keys[k]);
+  }
+  // Other keys, over a chunk spanning few windows: KeyWindowCells for sliding windows, and for
+  // tumbling ones when the other key is one small-range integer column (cells without hashing;
+  // hashed cells do not pay off with one window per row).
+  std::optional<KeyWindowCells> cells;
+  if (!table->pass_through() && keys.size() > 1) {
+    cells = MakeKeyWindowCells(*assigner_, key_types_, fw.key_index, *time, other_keys,
+                               /*direct_only=*/assigner_->max_windows() == 1);
   }
 
   std::vector<VectorPtr> block_keys(keys.size()), block_args;

@@ -1,5 +1,7 @@
 #include "exec/window_key_groups.h"
 
+#include <algorithm>
+
 namespace sluice {
 
 WindowKeyHashes::WindowKeyHashes(const WindowAssigner& assigner, TypePtr window_type)
@@ -27,8 +29,60 @@ uint64_t WindowKeyHashes::Lookup(int64_t start) {
 KeyWindowCells::KeyWindowCells(std::vector<TypePtr> key_types, int64_t first_number, size_t windows)
     : keys_(std::move(key_types)), first_(first_number), windows_(windows) {}
 
+KeyWindowCells::KeyWindowCells(TypePtr int_key_type, int64_t key_min, size_t key_range,
+                               int64_t first_number, size_t windows)
+    : keys_({std::move(int_key_type)}), direct_(true), key_min_(key_min), key_range_(key_range),
+      first_(first_number), windows_(windows), cells_((key_range + 1) * windows, kNone) {}
+
+namespace {
+
+// Calls fn(values) with the typed values of an integer vector of a direct-mode type; false for
+// other types.
+template <typename Fn>
+bool WithIntegers(const Vector& v, Fn&& fn) {
+  switch (v.type_id()) {
+    case TypeId::kByte: fn(v.data<int8_t>()); return true;
+    case TypeId::kShort: fn(v.data<int16_t>()); return true;
+    case TypeId::kInt:
+    case TypeId::kDate: fn(v.data<int32_t>()); return true;
+    case TypeId::kLong: fn(v.data<int64_t>()); return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+bool KeyWindowCells::IntegerRange(const Vector& v, int64_t* min, int64_t* max) {
+  bool any = false;
+  bool typed = WithIntegers(v, [&](const auto* d) {
+    const bool nulls = v.MayHaveNulls();
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (nulls && v.IsNull(i)) continue;
+      int64_t x = static_cast<int64_t>(d[i]);
+      *min = any ? std::min(*min, x) : x;
+      *max = any ? std::max(*max, x) : x;
+      any = true;
+    }
+  });
+  return typed && any;
+}
+
 void KeyWindowCells::FindKeys(const std::vector<VectorPtr>& keys, size_t begin, size_t n,
                               std::vector<uint32_t>* ids) {
+  if (direct_) {
+    ids->resize(n);
+    const Vector& v = *keys[0];
+    const bool nulls = v.MayHaveNulls();
+    uint32_t* out = ids->data();
+    WithIntegers(v, [&](const auto* d) {
+      for (size_t i = 0; i < n; ++i) {
+        size_t r = begin + i;
+        out[i] = nulls && v.IsNull(r) ? static_cast<uint32_t>(key_range_)
+                                      : static_cast<uint32_t>(static_cast<int64_t>(d[r]) - key_min_);
+      }
+    });
+    return;
+  }
   std::vector<VectorPtr> rows;
   for (const auto& k : keys) rows.push_back(k->Slice(begin, n));
   keys_.FindOrInsert(rows, n, ids);

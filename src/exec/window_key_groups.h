@@ -5,10 +5,12 @@
 //                    block of rows falls in. With the window as the first grouping key a row's key
 //                    hash (HashKeyRows) starts from it, so the window's fields are not hashed per
 //                    row.
-//   KeyWindowCells   for sliding windows: partial group ids of one input chunk by (group of the
-//                    keys other than the window, window number), in a dense array of cells per key
-//                    group. A row's other keys are looked up once, and only a (key, window) pair's
-//                    first occurrence needs the partial table.
+//   KeyWindowCells   partial group ids of one input chunk by (group of the keys other than the
+//                    window, window number), in a dense array of cells per key group. A row's other
+//                    keys are looked up once, and only a (key, window) pair's first occurrence
+//                    needs the partial table. Used for sliding windows; and for tumbling ones when
+//                    the other key is one integer column whose values in the chunk span a small
+//                    range: its key groups are then the values' offsets in the range (no hashing).
 //
 // Thread-compatible.
 #pragma once
@@ -54,6 +56,14 @@ class KeyWindowCells {
 
   /// Cells for window numbers [first_number, first_number + windows) of keys of `key_types`.
   KeyWindowCells(std::vector<TypePtr> key_types, int64_t first_number, size_t windows);
+  /// Direct: one integer key (BYTE, SHORT, INT, DATE or BIGINT) whose non-null values lie in
+  /// [key_min, key_min + key_range). Key groups are value - key_min, and key_range for NULL.
+  KeyWindowCells(TypePtr int_key_type, int64_t key_min, size_t key_range, int64_t first_number,
+                 size_t windows);
+
+  /// Whether `type` can key the direct mode, and the [min, max] of `v`'s non-null values (false
+  /// for another type or no non-null value).
+  static bool IntegerRange(const Vector& v, int64_t* min, int64_t* max);
 
   /// (*ids)[i] = the key group of row begin + i of `keys`, for n rows; new key groups start with
   /// every cell kNone.
@@ -67,7 +77,10 @@ class KeyWindowCells {
   }
 
  private:
-  GroupHashTable keys_;
+  GroupHashTable keys_;  // unused in the direct mode
+  bool direct_ = false;
+  int64_t key_min_ = 0;
+  size_t key_range_ = 0;
   int64_t first_;
   size_t windows_;
   std::vector<uint32_t> cells_;

@@ -46,5 +46,33 @@ TEST(KeyWindowCellsTest, KeyGroupsAndCells) {
   EXPECT_EQ(cells.Cell(0, 0), KeyWindowCells::kNone);
 }
 
+// The direct mode: a single integer key's groups are its offsets in the chunk's range (NULL last),
+// found without hashing; its cells behave as the hashed ones.
+TEST(KeyWindowCellsTest, DirectIntegerKeys) {
+  auto keys = std::make_shared<Vector>(DataType::Int());
+  for (int32_t k : {-5, 3, -5, 0}) keys->Append<int32_t>(k);
+  keys->AppendNull();
+  int64_t lo = 0, hi = 0;
+  ASSERT_TRUE(KeyWindowCells::IntegerRange(*keys, &lo, &hi));
+  EXPECT_EQ(lo, -5);
+  EXPECT_EQ(hi, 3);
+  auto strings = std::make_shared<Vector>(DataType::String());
+  strings->AppendString("x");
+  EXPECT_FALSE(KeyWindowCells::IntegerRange(*strings, &lo, &hi));
+  auto nulls = Vector::MakeNull(DataType::Long(), 3);
+  EXPECT_FALSE(KeyWindowCells::IntegerRange(*nulls, &lo, &hi));
+
+  KeyWindowCells cells(DataType::Int(), /*key_min=*/-5, /*key_range=*/9, /*first_number=*/10, /*windows=*/2);
+  EXPECT_EQ(cells.num_cells(), 20u);  // 9 values and NULL, 2 windows
+  std::vector<uint32_t> groups;
+  cells.FindKeys({keys}, 0, 5, &groups);
+  EXPECT_EQ(groups, (std::vector<uint32_t>{0, 8, 0, 5, 9}));
+  EXPECT_EQ(cells.Cell(9, 11), KeyWindowCells::kNone);
+  cells.Cell(8, 11) = 7;
+  cells.FindKeys({keys}, 1, 2, &groups);  // rows 3, -5
+  EXPECT_EQ(groups, (std::vector<uint32_t>{8, 0}));
+  EXPECT_EQ(cells.Cell(groups[0], 11), 7u);
+}
+
 }  // namespace
 }  // namespace sluice
