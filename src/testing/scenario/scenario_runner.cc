@@ -38,11 +38,6 @@ bool ContainsIgnoreCase(std::string_view haystack, std::string_view needle) {
   return AsciiLower(haystack).find(AsciiLower(needle)) != std::string::npos;
 }
 
-bool IsCheck(DirectiveKind k) {
-  return k == DirectiveKind::kCheck || k == DirectiveKind::kCheckOrdered ||
-         k == DirectiveKind::kCheckAll;
-}
-
 bool RunsContinuously(TriggerKind t) {
   return t == TriggerKind::kDefault || t == TriggerKind::kProcessingTime;
 }

@@ -166,12 +166,10 @@ TEST(GroupHashTableTest, CompactKeepsChosenGroupsInOrder) {
       a.push_back(i % 500 == 0 ? std::nullopt : std::optional<int64_t>(i));
       s.push_back("s" + std::to_string(i % 3));
     }
-    std::vector<VectorPtr> keys = {Longs(a)};
-    std::vector<TypePtr> types = {DataType::Long()};
-    if (with_string) {
-      keys.push_back(Strings(s));
-      types.push_back(DataType::String());
-    }
+    std::vector<VectorPtr> keys = with_string ? std::vector<VectorPtr>{Longs(a), Strings(s)}
+                                              : std::vector<VectorPtr>{Longs(a)};
+    std::vector<TypePtr> types = with_string ? std::vector<TypePtr>{DataType::Long(), DataType::String()}
+                                             : std::vector<TypePtr>{DataType::Long()};
     GroupHashTable t(types);
     auto ids = Groups(t, keys);
     SelectionVector keep;

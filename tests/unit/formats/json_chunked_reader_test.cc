@@ -250,11 +250,15 @@ TEST(TimestampTextParserTest, FastPathMatchesGeneralParser) {
       bool fast_ok = parser.ParseTimestamp(text, &fast);
       bool general_ok = ParseTimestampText(text, formats, &general);
       EXPECT_EQ(fast_ok, general_ok) << text << " in " << tz;
-      if (fast_ok && general_ok) EXPECT_EQ(fast, general) << text << " in " << tz;
+      if (fast_ok && general_ok) {
+        EXPECT_EQ(fast, general) << text << " in " << tz;
+      }
       fast_ok = parser.ParseTimestampNtz(text, &fast);
       general_ok = ParseTimestampNtzText(text, formats, &general);
       EXPECT_EQ(fast_ok, general_ok) << "NTZ " << text;
-      if (fast_ok && general_ok) EXPECT_EQ(fast, general) << "NTZ " << text;
+      if (fast_ok && general_ok) {
+        EXPECT_EQ(fast, general) << "NTZ " << text;
+      }
     }
   }
 }
