@@ -66,8 +66,10 @@ std::vector<Partition> DeltaRelation::ReadAll(const EvalContext& ctx) const {
   return parts;
 }
 
-std::vector<ChunkStream> DeltaRelation::ReadStreams(const EvalContext& ctx) const {
-  std::vector<ChunkStream> streams = Scanner(ctx).OpenStreams(FileGroups(), nullptr);
+std::vector<ChunkStream> DeltaRelation::ReadStreams(const EvalContext& ctx,
+                                                    const std::vector<bool>& required) const {
+  // The physical schema has the logical one's columns in the same order.
+  std::vector<ChunkStream> streams = Scanner(ctx).OpenStreams(FileGroups(), nullptr, required);
   // Physical -> logical names (column mapping); same columns, same order.
   for (ChunkStream& s : streams) {
     s = [next = std::move(s), schema = snapshot_.schema]() -> RecordBatchPtr {

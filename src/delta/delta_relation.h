@@ -32,7 +32,8 @@ class DeltaRelation : public RelationSource {
   /// "DeltaScan [file:/abs/path] version N".
   std::string Description() const override;
   std::vector<Partition> ReadAll(const EvalContext& ctx) const override;
-  std::vector<ChunkStream> ReadStreams(const EvalContext& ctx) const override;
+  std::vector<ChunkStream> ReadStreams(const EvalContext& ctx,
+                                       const std::vector<bool>& required) const override;
 
   const DeltaSnapshot& snapshot() const { return snapshot_; }
 

@@ -14,6 +14,7 @@ class Filter : public PhysicalOperator {
   std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
   RecordBatchPtr Apply(const RecordBatchPtr& chunk, const EvalContext& ctx) const;
+  const ExprPtr& condition() const { return condition_; }
 
  private:
   ExprPtr condition_;

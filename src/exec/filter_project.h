@@ -15,6 +15,9 @@ class FilterProject : public PhysicalOperator {
   std::vector<Partition> Execute(ExecContext& ctx) override;
   std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
+  const ExprPtr& condition() const { return condition_; }
+  /// Output column i = exprs()[i] over the child's columns.
+  const std::vector<ExprPtr>& exprs() const { return original_exprs_; }
 
  private:
   RecordBatchPtr Apply(const RecordBatchPtr& chunk, const EvalContext& ctx) const;

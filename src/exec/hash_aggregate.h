@@ -60,6 +60,8 @@ class HashAggregate : public PhysicalOperator {
   void CollectStateProgress(std::vector<StateOperatorProgress>* out) const override;
   bool NeedsNoDataBatch(int64_t new_watermark_ms) const override;
   std::vector<StateSchemaInfo> StateSchemas() const override;
+  const AggregateSpec& spec() const { return spec_; }
+  bool streaming() const { return streaming_; }
 
  private:
   struct PartitionState;

@@ -13,6 +13,7 @@
 #include "exec/sort_limit.h"
 #include "exec/stream_stream_join.h"
 #include "exec/window_expand.h"
+#include "exec/scan_column_pruning.h"
 #include "expr/function_registry.h"
 #include "sluice/exception.h"
 
@@ -233,6 +234,7 @@ PhysicalPlan PlanPhysical(const PlanPtr& plan) {
   PhysicalPlan out;
   Planner planner(&out);
   out.root = planner.Plan(plan);
+  PruneScanColumns(out.root.get());
   return out;
 }
 

@@ -14,6 +14,8 @@ class Project : public PhysicalOperator {
   std::string Describe() const override;
   /// Evaluates the projection over one chunk.
   RecordBatchPtr Apply(const RecordBatchPtr& chunk, const EvalContext& ctx) const;
+  /// Output column i = exprs()[i] over the child's columns.
+  const std::vector<ExprPtr>& exprs() const { return exprs_; }
 
  private:
   std::vector<ExprPtr> exprs_;

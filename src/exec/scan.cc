@@ -12,10 +12,20 @@ SourceScan::SourceScan(TypePtr schema, std::shared_ptr<RelationSource> source)
 std::vector<Partition> SourceScan::Execute(ExecContext& ctx) { return source_->ReadAll(ctx.eval); }
 
 std::vector<ChunkStream> SourceScan::ExecuteStreams(ExecContext& ctx) {
-  return source_->ReadStreams(ctx.eval);
+  return source_->ReadStreams(ctx.eval, required_);
 }
 
-std::string SourceScan::Describe() const { return "Scan " + source_->Description(); }
+std::string SourceScan::Describe() const {
+  std::string s = "Scan " + source_->Description();
+  if (!required_.empty()) {
+    std::string cols;
+    for (size_t i = 0; i < required_.size(); ++i) {
+      if (required_[i]) cols += (cols.empty() ? "" : ", ") + schema_->fields()[i].name;
+    }
+    s += " ReadSchema: [" + cols + "]";
+  }
+  return s;
+}
 
 LocalScan::LocalScan(TypePtr schema, std::vector<std::vector<Value>> rows)
     : PhysicalOperator(schema, {}), batch_(RecordBatch::FromRows(schema, rows)) {}

@@ -10,11 +10,16 @@ class SourceScan : public PhysicalOperator {
  public:
   SourceScan(TypePtr schema, std::shared_ptr<RelationSource> source);
   std::vector<Partition> Execute(ExecContext& ctx) override;
+  /// Reads only the required columns where the source can (see RelationSource::ReadStreams).
   std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
+  /// Marks the columns the consumer of ExecuteStreams reads (set by PruneScanColumns); the others
+  /// may come back as placeholders. Empty: all.
+  void SetRequiredColumns(std::vector<bool> required) { required_ = std::move(required); }
 
  private:
   std::shared_ptr<RelationSource> source_;
+  std::vector<bool> required_;
 };
 
 /// Rows known at planning time (VALUES, createDataFrame).

@@ -23,7 +23,8 @@ std::vector<ChunkStream> StreamPartitions(std::vector<Partition> partitions) {
   return out;
 }
 
-std::vector<ChunkStream> RelationSource::ReadStreams(const EvalContext& ctx) const {
+std::vector<ChunkStream> RelationSource::ReadStreams(const EvalContext& ctx,
+                                                     const std::vector<bool>&) const {
   return StreamPartitions(ReadAll(ctx));
 }
 

@@ -87,8 +87,10 @@ class RelationSource {
   virtual std::vector<Partition> ReadAll(const EvalContext& ctx) const;
   /// Batch sources: all data as one chunk stream per partition, read as the streams are pulled
   /// where the source can (files), so a consumer such as an aggregation never holds the whole
-  /// input. Default: ReadAll()'s partitions.
-  virtual std::vector<ChunkStream> ReadStreams(const EvalContext& ctx) const;
+  /// input. `required` (empty: all) marks the columns the consumer reads; a source may return
+  /// the others as placeholders (NULLs) and skip reading them. Default: ReadAll()'s partitions.
+  virtual std::vector<ChunkStream> ReadStreams(const EvalContext& ctx,
+                                               const std::vector<bool>& required) const;
   /// Streaming sources: a reader for one query run.
   virtual std::unique_ptr<StreamSource> CreateStream(const StreamSourceContext& ctx) const;
 };

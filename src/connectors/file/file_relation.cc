@@ -50,7 +50,8 @@ std::vector<Partition> FileRelation::ReadAll(const EvalContext& ctx) const {
   return out;
 }
 
-std::vector<ChunkStream> FileRelation::ReadStreams(const EvalContext& ctx) const {
+std::vector<ChunkStream> FileRelation::ReadStreams(const EvalContext& ctx,
+                                                   const std::vector<bool>& required) const {
   FileScanner scanner = Scanner(ctx);
   auto groups = FileGroups(scanner);
   {
@@ -61,7 +62,7 @@ std::vector<ChunkStream> FileRelation::ReadStreams(const EvalContext& ctx) const
   return scanner.OpenStreams(std::move(groups), [this](const ReadCounts& c) {
     std::lock_guard<std::mutex> lock(mu_);
     AddReadCounts(&last_counts_, c);
-  });
+  }, required);
 }
 
 std::unique_ptr<StreamSource> FileRelation::CreateStream(const StreamSourceContext& ctx) const {

@@ -54,7 +54,8 @@ class FileRelation : public RelationSource {
   std::string Description() const override;
   /// Lists the files now and reads them (one partition per packed group of files).
   std::vector<Partition> ReadAll(const EvalContext& ctx) const override;
-  std::vector<ChunkStream> ReadStreams(const EvalContext& ctx) const override;
+  std::vector<ChunkStream> ReadStreams(const EvalContext& ctx,
+                                       const std::vector<bool>& required) const override;
   std::unique_ptr<StreamSource> CreateStream(const StreamSourceContext& ctx) const override;
 
   const FileSourceSpec& spec() const { return spec_; }

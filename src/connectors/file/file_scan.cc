@@ -117,7 +117,8 @@ FileScanner::FileScanner(FileFormat format, OptionMap options, TypePtr schema,
   CheckUtf8Encoding(options_);
 }
 
-FileBatchReader::FileBatchReader(const FileScanner& scanner, const InputFile& file)
+FileBatchReader::FileBatchReader(const FileScanner& scanner, const InputFile& file,
+                                 std::vector<bool> required)
     : scanner_(&scanner), file_(file) {
   const auto& fields = scanner.schema()->fields();
   // Output column i comes from the path (partition_slot_[i] set) or from data column data_index_[i].
@@ -133,7 +134,18 @@ FileBatchReader::FileBatchReader(const FileScanner& scanner, const InputFile& fi
     }
   }
   has_partition_columns_ = data_fields.size() != fields.size();
-  data_schema_ = StructType(std::move(data_fields));
+  data_schema_ = StructType(data_fields);
+  // Parquet reads the required data columns only.
+  std::vector<StructField> read_fields;
+  parquet_index_.assign(fields.size(), -1);
+  placeholders_.resize(fields.size());
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (data_index_[i] < 0) continue;
+    if (!required.empty() && !required[i]) continue;
+    parquet_index_[i] = static_cast<int>(read_fields.size());
+    read_fields.push_back(fields[i]);
+  }
+  parquet_schema_ = StructType(std::move(read_fields));
 }
 
 FileBatchReader::~FileBatchReader() = default;
@@ -151,7 +163,7 @@ RecordBatchPtr FileBatchReader::NextParquet(ReadCounts* counts) {
   if (parquet_ == nullptr) {
     if (parquet_done_) return nullptr;
     parquet_ = std::make_unique<ParquetReader>(InputBuffer::FromFile(file_.path.string()));
-    parquet_->SetReadSchema(data_schema_);
+    parquet_->SetReadSchema(parquet_schema_);
     row_group_ = -1;
   }
   while (true) {
@@ -244,16 +256,31 @@ void FileBatchReader::OpenLines() {
   throw InternalError("FileBatchReader: Parquet is not a line format");
 }
 
-RecordBatchPtr FileBatchReader::ToOutput(const RecordBatchPtr& b) const {
+RecordBatchPtr FileBatchReader::ToOutput(const RecordBatchPtr& b) {
   const TypePtr& schema = scanner_->schema();
-  if (!has_partition_columns_) return RecordBatch::Make(schema, b->columns(), b->num_rows());
+  const bool parquet = scanner_->format() == FileFormat::kParquet;
+  const size_t n = b->num_rows();
+  if (!has_partition_columns_ && (!parquet || parquet_schema_->fields().size() == schema->fields().size())) {
+    return RecordBatch::Make(schema, b->columns(), n);
+  }
   const auto& fields = schema->fields();
   std::vector<VectorPtr> columns(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
-    columns[i] = partition_slot_[i] ? Vector::MakeConstant(*partition_slot_[i], b->num_rows())
-                                    : b->column(static_cast<size_t>(data_index_[i]));
+    if (partition_slot_[i]) {
+      columns[i] = Vector::MakeConstant(*partition_slot_[i], n);
+    } else if (!parquet) {
+      columns[i] = b->column(static_cast<size_t>(data_index_[i]));
+    } else if (parquet_index_[i] >= 0) {
+      columns[i] = b->column(static_cast<size_t>(parquet_index_[i]));
+    } else {
+      // Not read: a NULL placeholder the consumer never looks at, shared while the size holds.
+      if (placeholders_[i] == nullptr || placeholders_[i]->size() != n) {
+        placeholders_[i] = Vector::MakeNull(fields[i].type, n);
+      }
+      columns[i] = placeholders_[i];
+    }
   }
-  return RecordBatch::Make(schema, std::move(columns), b->num_rows());
+  return RecordBatch::Make(schema, std::move(columns), n);
 }
 
 std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCounts* counts) const {
@@ -265,7 +292,7 @@ std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCou
 
 std::vector<ChunkStream> FileScanner::OpenStreams(
     std::vector<std::vector<InputFile>> groups,
-    std::function<void(const ReadCounts&)> on_group_done) const {
+    std::function<void(const ReadCounts&)> on_group_done, std::vector<bool> required) const {
   auto self = std::make_shared<const FileScanner>(*this);
   auto done = std::make_shared<std::function<void(const ReadCounts&)>>(std::move(on_group_done));
   std::vector<ChunkStream> out;
@@ -280,7 +307,7 @@ std::vector<ChunkStream> FileScanner::OpenStreams(
     };
     auto st = std::make_shared<State>();
     st->files = std::move(g);
-    out.push_back([self, done, st]() -> RecordBatchPtr {
+    out.push_back([self, done, st, required]() -> RecordBatchPtr {
       while (!st->finished) {
         if (st->reader == nullptr) {
           if (st->next_file == st->files.size()) {
@@ -288,7 +315,7 @@ std::vector<ChunkStream> FileScanner::OpenStreams(
             if (*done) (*done)(st->counts);
             break;
           }
-          st->reader = std::make_unique<FileBatchReader>(*self, st->files[st->next_file++]);
+          st->reader = std::make_unique<FileBatchReader>(*self, st->files[st->next_file++], required);
         }
         if (RecordBatchPtr b = st->reader->Next(&st->counts)) return b;
         st->reader.reset();

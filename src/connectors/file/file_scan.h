@@ -64,9 +64,11 @@ class FileScanner {
                                         ThreadPool* pool, ReadCounts* counts) const;
   /// One stream per group of files, reading the files in order as it is pulled (see
   /// FileBatchReader). After a group's last batch, `on_group_done` (if set) gets its record
-  /// accounting; it may be called from any thread. The streams keep a copy of the scanner.
+  /// accounting; it may be called from any thread. `required` as for FileBatchReader. The
+  /// streams keep a copy of the scanner.
   std::vector<ChunkStream> OpenStreams(std::vector<std::vector<InputFile>> groups,
-                                       std::function<void(const ReadCounts&)> on_group_done) const;
+                                       std::function<void(const ReadCounts&)> on_group_done,
+                                       std::vector<bool> required = {}) const;
 
  private:
   FileFormat format_;
@@ -80,8 +82,9 @@ class FileScanner {
 /// Partition columns are filled from the file's path. Thread-compatible.
 class FileBatchReader {
  public:
-  /// `scanner` must outlive the reader.
-  FileBatchReader(const FileScanner& scanner, const InputFile& file);
+  /// `scanner` must outlive the reader. `required` (empty: all) marks the output columns the
+  /// consumer reads: Parquet reads only those, the others come back as NULL placeholders.
+  FileBatchReader(const FileScanner& scanner, const InputFile& file, std::vector<bool> required = {});
   ~FileBatchReader();
   /// The next non-empty batch, or null after the last; adds the record accounting of what it
   /// read to *counts. Throws as FileScanner::ReadFile.
@@ -93,14 +96,19 @@ class FileBatchReader {
   /// Opens the line format's reader over the file or its byte range.
   void OpenLines();
   /// A batch of the file's data columns as one of the scanner's schema.
-  RecordBatchPtr ToOutput(const RecordBatchPtr& b) const;
+  RecordBatchPtr ToOutput(const RecordBatchPtr& b);
   size_t BatchRows() const;
 
   const FileScanner* scanner_;
   InputFile file_;
   TypePtr data_schema_;  // the columns read from the file
   std::vector<std::optional<Value>> partition_slot_;
-  std::vector<int> data_index_;
+  std::vector<int> data_index_;  // per output column: its index in data_schema_, or -1
+  // Parquet: the data columns read (required ones), and per output column its index among them
+  // (-1: a placeholder); NULL placeholders by output column, reused while batches keep their size.
+  TypePtr parquet_schema_;
+  std::vector<int> parquet_index_;
+  std::vector<VectorPtr> placeholders_;
   bool has_partition_columns_ = false;
   std::unique_ptr<ParquetReader> parquet_;
   int row_group_ = -1;

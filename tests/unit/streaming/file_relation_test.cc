@@ -178,7 +178,7 @@ TEST_F(FileRelationTest, CorruptRecordsAndReadCounts) {
   EXPECT_EQ(c.dropped, 2);
   // Pulled record by record, the same rows and the same accounting once the stream is drained.
   std::vector<Partition> pulled;
-  for (ChunkStream& s : drop->source->ReadStreams(session_->MakeEvalContext())) {
+  for (ChunkStream& s : drop->source->ReadStreams(session_->MakeEvalContext(), {})) {
     pulled.emplace_back();
     while (RecordBatchPtr b = s()) pulled.back().push_back(b);
   }
@@ -279,7 +279,7 @@ TEST_F(FileRelationTest, SplitsParquetFilesByRowGroup) {
   EXPECT_GT(parts.size(), 5u);
   EXPECT_EQ(Rows(parts), expected);
   std::vector<Partition> pulled;
-  for (ChunkStream& s : plan->source->ReadStreams(session_->MakeEvalContext())) {
+  for (ChunkStream& s : plan->source->ReadStreams(session_->MakeEvalContext(), {})) {
     pulled.emplace_back();
     while (RecordBatchPtr b = s()) pulled.back().push_back(b);
   }
