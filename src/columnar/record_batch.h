@@ -44,4 +44,8 @@ class RecordBatch {
   size_t num_rows_;
 };
 
+/// Estimated in-memory bytes of a batch: fixed-width values (one byte at least per value of other
+/// types) plus string bytes, nested vectors included. Sizes Parquet row groups and output files.
+int64_t EstimateBatchBytes(const RecordBatch& batch);
+
 }  // namespace sluice

@@ -54,19 +54,6 @@ std::string EncodeDeltaPath(std::string_view p) {
   return out;
 }
 
-int64_t EstimateBatchBytes(const RecordBatch& batch) {
-  int64_t bytes = 0;
-  std::vector<const Vector*> stack;
-  for (const VectorPtr& c : batch.columns()) stack.push_back(c.get());
-  while (!stack.empty()) {
-    const Vector* v = stack.back();
-    stack.pop_back();
-    bytes += static_cast<int64_t>(v->size()) * std::max(1, v->type()->FixedWidth()) +
-             static_cast<int64_t>(v->chars().size());
-    for (size_t i = 0; i < v->num_children(); ++i) stack.push_back(v->child(i).get());
-  }
-  return bytes;
-}
 
 DeltaFileWriter::DeltaFileWriter(std::string table_path, TypePtr schema,
                                  std::vector<std::string> partition_columns,

@@ -90,7 +90,4 @@ std::optional<std::string> DeltaPartitionValueString(const Vector& v, size_t row
 /// '=' become %XX), as Delta writes add paths.
 std::string EncodeDeltaPath(std::string_view relative_path);
 
-/// Estimated in-memory bytes of a batch (fixed-width values plus string bytes).
-int64_t EstimateBatchBytes(const RecordBatch& batch);
-
 }  // namespace sluice

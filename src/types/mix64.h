@@ -1,6 +1,6 @@
 // Mix64: a bijective 64-bit mixer (the splitmix64 finalizer): every input bit affects every output
-// bit. Row hashing (columnar/vector.cc) and the state batch checksum (columnar/batch_serde.cc)
-// finish their values with it.
+// bit. Row hashing (columnar/vector.cc), the state batch checksum (columnar/batch_serde.cc) and
+// the Parquet writer's dictionary table finish their values with it.
 #pragma once
 
 #include <cstdint>

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <functional>
 #include <map>
+#include <mutex>
 #include <optional>
 
 #include "columnar/vector.h"
@@ -283,13 +284,6 @@ RecordBatchPtr FileBatchReader::ToOutput(const RecordBatchPtr& b) {
   return RecordBatch::Make(schema, std::move(columns), n);
 }
 
-std::vector<RecordBatchPtr> FileScanner::ReadFile(const InputFile& file, ReadCounts* counts) const {
-  FileBatchReader reader(*this, file);
-  std::vector<RecordBatchPtr> out;
-  while (RecordBatchPtr b = reader.Next(counts)) out.push_back(std::move(b));
-  return out;
-}
-
 std::vector<ChunkStream> FileScanner::OpenStreams(
     std::vector<std::vector<InputFile>> groups,
     std::function<void(const ReadCounts&)> on_group_done, std::vector<bool> required) const {
@@ -343,25 +337,23 @@ bool FileScanner::IsSplittable() const {
 
 std::vector<Partition> FileScanner::ReadPartitions(
     const std::vector<std::vector<InputFile>>& groups, ThreadPool* pool, ReadCounts* counts) const {
-  std::vector<Partition> partitions(groups.size());
-  std::vector<ReadCounts> group_counts(groups.size());
+  std::mutex mu;
+  std::vector<ChunkStream> streams = OpenStreams(groups, [&](const ReadCounts& c) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (counts) AddReadCounts(counts, c);
+  });
+  std::vector<Partition> partitions(streams.size());
   std::vector<std::function<void()>> tasks;
-  tasks.reserve(groups.size());
-  for (size_t g = 0; g < groups.size(); ++g) {
-    tasks.push_back([this, &groups, &partitions, &group_counts, g] {
-      for (const InputFile& file : groups[g]) {
-        std::vector<RecordBatchPtr> batches = ReadFile(file, &group_counts[g]);
-        partitions[g].insert(partitions[g].end(), batches.begin(), batches.end());
-      }
+  tasks.reserve(streams.size());
+  for (size_t g = 0; g < streams.size(); ++g) {
+    tasks.push_back([&streams, &partitions, g] {
+      while (RecordBatchPtr b = streams[g]()) partitions[g].push_back(std::move(b));
     });
   }
   if (pool != nullptr && tasks.size() > 1) {
     pool->RunAll(std::move(tasks));
   } else {
     for (auto& t : tasks) t();
-  }
-  if (counts) {
-    for (const ReadCounts& c : group_counts) AddReadCounts(counts, c);
   }
   return partitions;
 }

@@ -1,10 +1,10 @@
-// FileScanner reads input files of one format (JSON lines / multiLine JSON, CSV, text) into
+// FileScanner reads input files of one format (JSON lines / multiLine JSON, CSV, text, Parquet) into
 // RecordBatches of a fixed output schema, as Spark's FileSourceScanExec does: the data columns come
 // from the file through the format's reader, and output columns named after a partition directory
 // of the file (`col=value`) are filled from the path. Also: batch schema inference (data schema
 // plus discovered partition columns) and Spark's packing of files into read partitions.
 //
-// Thread-safe: a FileScanner is immutable; each ReadFile call builds its own reader.
+// Thread-safe: a FileScanner is immutable; each file is read by its own FileBatchReader.
 #pragma once
 
 #include <cstdint>
@@ -51,15 +51,13 @@ class FileScanner {
   const TypePtr& schema() const { return schema_; }
   const OptionMap& options() const { return options_; }
 
-  /// Reads one file into batches of schema(), adding its record accounting to `*counts`.
-  /// Throws IoError for unreadable files, ExecutionError for malformed records in FAILFAST mode.
-  std::vector<RecordBatchPtr> ReadFile(const InputFile& file, ReadCounts* counts) const;
-
-  /// Whether files may be read in byte ranges: line-based input (JSON lines, CSV and text without
-  /// multiLine / wholetext / a custom lineSep).
+  /// Whether files may be read in byte ranges: Parquet (by row group) and line-based input (JSON
+  /// lines, CSV and text without multiLine / wholetext / a custom lineSep).
   bool IsSplittable() const;
 
-  /// Reads each group of files as one partition, on `pool` when given (else inline).
+  /// Reads each group of files as one partition (draining OpenStreams' streams), on `pool` when
+  /// given (else inline), adding the record accounting to *counts. Throws IoError for unreadable
+  /// files, ExecutionError for malformed records in FAILFAST mode.
   std::vector<Partition> ReadPartitions(const std::vector<std::vector<InputFile>>& groups,
                                         ThreadPool* pool, ReadCounts* counts) const;
   /// One stream per group of files, reading the files in order as it is pulled (see
@@ -87,7 +85,8 @@ class FileBatchReader {
   FileBatchReader(const FileScanner& scanner, const InputFile& file, std::vector<bool> required = {});
   ~FileBatchReader();
   /// The next non-empty batch, or null after the last; adds the record accounting of what it
-  /// read to *counts. Throws as FileScanner::ReadFile.
+  /// read to *counts. Throws IoError for an unreadable file, ExecutionError for a malformed
+  /// record in FAILFAST mode.
   RecordBatchPtr Next(ReadCounts* counts);
 
  private:

@@ -11,6 +11,7 @@
 #include "formats/parquet/parquet_encoding.h"
 #include "formats/parquet/parquet_schema.h"
 #include "sluice/exception.h"
+#include "types/mix64.h"
 
 namespace sluice {
 
@@ -401,17 +402,9 @@ class DictionaryBuilder {
   }
   // The hash of a slot's key: recomputed from inline bytes, stored for the others.
   uint64_t SlotHash(uint64_t key, uint32_t len1) const {
-    if (inline_keys_) return Mix(key);
-    if (len1 != 0) return Mix(key ^ (uint64_t{len1} * 0x9E3779B97F4A7C15ULL));
+    if (inline_keys_) return Mix64(key);
+    if (len1 != 0) return Mix64(key ^ (uint64_t{len1} * 0x9E3779B97F4A7C15ULL));
     return key;
-  }
-  static uint64_t Mix(uint64_t x) {
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
   }
   std::string_view Key(uint32_t id) const {
     if (dict_->width == 0) {
@@ -589,16 +582,7 @@ ParquetWriter::~ParquetWriter() = default;
 
 void ParquetWriter::Write(const RecordBatchPtr& batch) {
   if (!batch || batch->num_rows() == 0) return;
-  int64_t bytes = 0;
-  std::vector<const Vector*> stack;
-  for (const VectorPtr& c : batch->columns()) stack.push_back(c.get());
-  while (!stack.empty()) {
-    const Vector* v = stack.back();
-    stack.pop_back();
-    bytes += static_cast<int64_t>(v->size()) * std::max(1, v->type()->FixedWidth()) +
-             static_cast<int64_t>(v->chars().size());
-    for (size_t i = 0; i < v->num_children(); ++i) stack.push_back(v->child(i).get());
-  }
+  int64_t bytes = EstimateBatchBytes(*batch);
   pending_.push_back(batch);
   pending_bytes_ += bytes;
   rows_ += static_cast<int64_t>(batch->num_rows());
