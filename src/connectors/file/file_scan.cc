@@ -122,31 +122,28 @@ FileBatchReader::FileBatchReader(const FileScanner& scanner, const InputFile& fi
                                  std::vector<bool> required)
     : scanner_(&scanner), file_(file) {
   const auto& fields = scanner.schema()->fields();
-  // Output column i comes from the path (partition_slot_[i] set) or from data column data_index_[i].
+  const bool parquet = scanner.format() == FileFormat::kParquet;
+  // Output column i comes from the path (partition_slot_[i] set), from read column read_index_[i],
+  // or, for a Parquet column the consumer does not read, from a NULL placeholder.
   partition_slot_.resize(fields.size());
-  data_index_.assign(fields.size(), -1);
-  std::vector<StructField> data_fields;
+  read_index_.assign(fields.size(), -1);
+  placeholders_.resize(fields.size());
+  std::vector<StructField> read_fields;
   for (size_t i = 0; i < fields.size(); ++i) {
     if (const auto* pv = FindPartitionValue(file, fields[i].name)) {
       partition_slot_[i] = PartitionValue(pv->second, fields[i].type);
-    } else {
-      data_index_[i] = static_cast<int>(data_fields.size());
-      data_fields.push_back(fields[i]);
+    } else if (!parquet || required.empty() || required[i]) {
+      read_index_[i] = static_cast<int>(read_fields.size());
+      read_fields.push_back(fields[i]);
     }
   }
-  has_partition_columns_ = data_fields.size() != fields.size();
-  data_schema_ = StructType(data_fields);
-  // Parquet reads the required data columns only.
-  std::vector<StructField> read_fields;
-  parquet_index_.assign(fields.size(), -1);
-  placeholders_.resize(fields.size());
-  for (size_t i = 0; i < fields.size(); ++i) {
-    if (data_index_[i] < 0) continue;
-    if (!required.empty() && !required[i]) continue;
-    parquet_index_[i] = static_cast<int>(read_fields.size());
-    read_fields.push_back(fields[i]);
+  all_read_ = read_fields.size() == fields.size();
+  read_schema_ = StructType(std::move(read_fields));
+  if (parquet) {
+    int64_t rows = GetInt(scanner.options(), "batchRows", static_cast<int64_t>(ParquetReader::kDefaultBatchRows));
+    if (rows <= 0) throw AnalysisError("option 'batchRows' must be positive");
+    batch_rows_ = static_cast<size_t>(rows);
   }
-  parquet_schema_ = StructType(std::move(read_fields));
 }
 
 FileBatchReader::~FileBatchReader() = default;
@@ -164,7 +161,7 @@ RecordBatchPtr FileBatchReader::NextParquet(ReadCounts* counts) {
   if (parquet_ == nullptr) {
     if (parquet_done_) return nullptr;
     parquet_ = std::make_unique<ParquetReader>(InputBuffer::FromFile(file_.path.string()));
-    parquet_->SetReadSchema(parquet_schema_);
+    parquet_->SetReadSchema(read_schema_);
     row_group_ = -1;
   }
   while (true) {
@@ -187,14 +184,8 @@ RecordBatchPtr FileBatchReader::NextParquet(ReadCounts* counts) {
       int64_t mid = parquet_->RowGroupMidpoint(row_group_);
       if (mid < file_.start || mid >= file_.start + file_.length) continue;
     }
-    parquet_->StartRowGroup(row_group_, BatchRows());
+    parquet_->StartRowGroup(row_group_, batch_rows_);
   }
-}
-
-size_t FileBatchReader::BatchRows() const {
-  int64_t rows = GetInt(scanner_->options(), "batchRows", static_cast<int64_t>(ParquetReader::kDefaultBatchRows));
-  if (rows <= 0) throw AnalysisError("option 'batchRows' must be positive");
-  return static_cast<size_t>(rows);
 }
 
 RecordBatchPtr FileBatchReader::NextLines(ReadCounts* counts) {
@@ -202,7 +193,7 @@ RecordBatchPtr FileBatchReader::NextLines(ReadCounts* counts) {
   if (!json_ && !csv_ && !text_) OpenLines();
   RecordBatchPtr b = json_ ? json_->Next() : csv_ ? csv_->Next() : text_->Next();
   if (b != nullptr) {
-    return text_ ? RecordBatch::Make(data_schema_, b->columns(), b->num_rows()) : b;
+    return text_ ? RecordBatch::Make(read_schema_, b->columns(), b->num_rows()) : b;
   }
   // The file's record accounting, once it is read to the end.
   AddReadCounts(counts, json_ ? json_->counts() : csv_ ? csv_->counts() : text_->counts());
@@ -233,15 +224,15 @@ void FileBatchReader::OpenLines() {
   }
   switch (format) {
     case FileFormat::kJson:
-      json_ = std::make_unique<JsonReader>(data_schema_, JsonOptions::FromMap(*options));
+      json_ = std::make_unique<JsonReader>(read_schema_, JsonOptions::FromMap(*options));
       json_->Open(input);
       return;
     case FileFormat::kCsv:
-      csv_ = std::make_unique<CsvReader>(data_schema_, CsvOptions::FromMap(*options));
+      csv_ = std::make_unique<CsvReader>(read_schema_, CsvOptions::FromMap(*options));
       csv_->Open(input);
       return;
     case FileFormat::kText: {
-      const auto& data_fields = data_schema_->fields();
+      const auto& data_fields = read_schema_->fields();
       if (data_fields.size() != 1 || data_fields[0].type->id() != TypeId::kString) {
         throw AnalysisError(
             fmt::format("Text data source supports only a single column, and you have {} columns.",
@@ -259,20 +250,15 @@ void FileBatchReader::OpenLines() {
 
 RecordBatchPtr FileBatchReader::ToOutput(const RecordBatchPtr& b) {
   const TypePtr& schema = scanner_->schema();
-  const bool parquet = scanner_->format() == FileFormat::kParquet;
   const size_t n = b->num_rows();
-  if (!has_partition_columns_ && (!parquet || parquet_schema_->fields().size() == schema->fields().size())) {
-    return RecordBatch::Make(schema, b->columns(), n);
-  }
+  if (all_read_) return RecordBatch::Make(schema, b->columns(), n);
   const auto& fields = schema->fields();
   std::vector<VectorPtr> columns(fields.size());
   for (size_t i = 0; i < fields.size(); ++i) {
     if (partition_slot_[i]) {
       columns[i] = Vector::MakeConstant(*partition_slot_[i], n);
-    } else if (!parquet) {
-      columns[i] = b->column(static_cast<size_t>(data_index_[i]));
-    } else if (parquet_index_[i] >= 0) {
-      columns[i] = b->column(static_cast<size_t>(parquet_index_[i]));
+    } else if (read_index_[i] >= 0) {
+      columns[i] = b->column(static_cast<size_t>(read_index_[i]));
     } else {
       // Not read: a NULL placeholder the consumer never looks at, shared while the size holds.
       if (placeholders_[i] == nullptr || placeholders_[i]->size() != n) {

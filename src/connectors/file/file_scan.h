@@ -94,21 +94,19 @@ class FileBatchReader {
   RecordBatchPtr NextLines(ReadCounts* counts);
   /// Opens the line format's reader over the file or its byte range.
   void OpenLines();
-  /// A batch of the file's data columns as one of the scanner's schema.
+  /// A batch of the columns read as one of the scanner's schema.
   RecordBatchPtr ToOutput(const RecordBatchPtr& b);
-  size_t BatchRows() const;
 
   const FileScanner* scanner_;
   InputFile file_;
-  TypePtr data_schema_;  // the columns read from the file
+  TypePtr read_schema_;  // the columns read from the file
   std::vector<std::optional<Value>> partition_slot_;
-  std::vector<int> data_index_;  // per output column: its index in data_schema_, or -1
-  // Parquet: the data columns read (required ones), and per output column its index among them
-  // (-1: a placeholder); NULL placeholders by output column, reused while batches keep their size.
-  TypePtr parquet_schema_;
-  std::vector<int> parquet_index_;
+  std::vector<int> read_index_;  // per output column: its index in read_schema_, or -1
+  bool all_read_ = false;        // every output column is read, in order
+  // NULL placeholders of Parquet columns not read, by output column, reused while batches keep
+  // their size.
   std::vector<VectorPtr> placeholders_;
-  bool has_partition_columns_ = false;
+  size_t batch_rows_ = 0;  // Parquet: rows per batch (batchRows)
   std::unique_ptr<ParquetReader> parquet_;
   int row_group_ = -1;
   bool parquet_done_ = false;
