@@ -310,7 +310,7 @@ class ValueAcc : public Accumulator {
           // Byte-wise comparison (as Spark orders strings and binary), without a Value per row.
           std::string_view x = v.GetString(i);
           if (set_[g]) {
-            int c = x.compare(values_[g].GetString());
+            int c = CompareBytes(x, values_[g].GetString());
             if (op_ == Op::kMax ? c <= 0 : c >= 0) return;
           }
           values_[g] = v.GetValue(i);
