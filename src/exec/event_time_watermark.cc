@@ -22,25 +22,64 @@ EventTimeWatermark::EventTimeWatermark(std::unique_ptr<PhysicalOperator> child, 
   children_.push_back(std::move(child));
 }
 
+namespace {
+
+// Statistics of the non-null values of an event-time column.
+EventTimeStats ChunkStats(const Vector& v, size_t n) {
+  EventTimeStats s;
+  const int64_t* d = v.data<int64_t>();
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
+  double sum = 0;
+  size_t count = 0;
+  if (!v.MayHaveNulls()) {
+    for (size_t i = 0; i < n; ++i) {
+      lo = std::min(lo, d[i]);
+      hi = std::max(hi, d[i]);
+      sum += static_cast<double>(d[i]);
+    }
+    count = n;
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      if (v.IsNull(i)) continue;
+      lo = std::min(lo, d[i]);
+      hi = std::max(hi, d[i]);
+      sum += static_cast<double>(d[i]);
+      ++count;
+    }
+  }
+  if (count > 0) {
+    s.min_micros = lo;
+    s.max_micros = hi;
+    s.sum_micros = sum;
+    s.count = static_cast<int64_t>(count);
+  }
+  return s;
+}
+
+}  // namespace
+
 std::vector<Partition> EventTimeWatermark::Execute(ExecContext& ctx) {
   auto input = children_[0]->Execute(ctx);
   EventTimeStats total;
   for (const auto& p : input) {
-    for (const auto& c : p) {
-      const Vector& v = *c->column(column_);
-      const int64_t* d = v.data<int64_t>();
-      for (size_t i = 0; i < c->num_rows(); ++i) {
-        if (v.IsNull(i)) continue;
-        total.max_micros = std::max(total.max_micros, d[i]);
-        total.min_micros = std::min(total.min_micros, d[i]);
-        total.sum_micros += static_cast<double>(d[i]);
-        ++total.count;
-      }
-    }
+    for (const auto& c : p) total.Merge(ChunkStats(*c->column(column_), c->num_rows()));
   }
   std::lock_guard<std::mutex> l(mu_);
   stats_ = total;
   return input;
+}
+
+std::vector<ChunkStream> EventTimeWatermark::ExecuteStreams(ExecContext& ctx) {
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    stats_ = EventTimeStats{};
+  }
+  return MapChunkStreams(children_[0]->ExecuteStreams(ctx), [this](const RecordBatchPtr& c) {
+    EventTimeStats s = ChunkStats(*c->column(column_), c->num_rows());
+    std::lock_guard<std::mutex> l(mu_);
+    stats_.Merge(s);
+    return c;
+  });
 }
 
 EventTimeStats EventTimeWatermark::stats() const {

@@ -22,9 +22,12 @@ class EventTimeWatermark : public PhysicalOperator {
   EventTimeWatermark(std::unique_ptr<PhysicalOperator> child, int column, int64_t delay_micros,
                      std::string column_name);
   std::vector<Partition> Execute(ExecContext& ctx) override;
+  /// As Execute, recording the statistics of each chunk as it is pulled: they are complete once
+  /// every stream has been drained.
+  std::vector<ChunkStream> ExecuteStreams(ExecContext& ctx) override;
   std::string Describe() const override;
 
-  /// Statistics of the last Execute (reset at each call).
+  /// Statistics of the last Execute or ExecuteStreams (reset at each call).
   EventTimeStats stats() const;
   int64_t delay_micros() const { return delay_micros_; }
 

@@ -141,52 +141,82 @@ std::vector<VectorPtr> HashAggregate::AggregateArgs(size_t a, const RecordBatch&
 
 namespace {
 
-// KeyWindowCells for the windows of times `time` under `assigner` and the keys `other_keys` (of
-// types `key_types` other than the window, key `window_key`), or nullopt when the times span more
-// than 64 windows or are all NULL. A single integer key whose values span a small range gets the
-// direct mode (no hashing); otherwise, unless `direct_only`, the keys are hashed.
-std::optional<KeyWindowCells> MakeKeyWindowCells(const WindowAssigner& assigner,
-                                                 const std::vector<TypePtr>& key_types, size_t window_key,
-                                                 const Vector& time, const std::vector<VectorPtr>& other_keys,
-                                                 bool direct_only) {
+// The [min, max] of the non-null values of the time column `time`; false if all are NULL.
+bool TimeRange(const Vector& time, int64_t* min, int64_t* max) {
   const size_t n = time.size();
   const int64_t* t = time.data<int64_t>();
-  int64_t lo = 0, hi = 0;
+  int64_t lo = INT64_MAX, hi = INT64_MIN;
   bool any = false;
-  for (size_t i = 0; i < n; ++i) {
-    if (time.IsNull(i)) continue;
-    lo = any ? std::min(lo, t[i]) : t[i];
-    hi = any ? std::max(hi, t[i]) : t[i];
-    any = true;
+  if (!time.MayHaveNulls()) {
+    for (size_t i = 0; i < n; ++i) {
+      lo = std::min(lo, t[i]);
+      hi = std::max(hi, t[i]);
+    }
+    any = n > 0;
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      if (time.IsNull(i)) continue;
+      lo = std::min(lo, t[i]);
+      hi = std::max(hi, t[i]);
+      any = true;
+    }
   }
+  *min = lo;
+  *max = hi;
+  return any;
+}
+
+// Points `*cells` at KeyWindowCells for the windows of times `time` under `assigner` and the keys
+// `other_keys` (of types `key_types` other than the window, key `window_key`): the cells of earlier
+// chunks when they cover this chunk's windows (and, in the direct mode, its key values), else new
+// ones; none when the times span more than 64 windows or are all NULL. A single integer key whose
+// values span a small range gets the direct mode (no hashing); otherwise, unless `direct_only`, the
+// keys are hashed.
+void PrepareKeyWindowCells(const WindowAssigner& assigner, const std::vector<TypePtr>& key_types,
+                           size_t window_key, const Vector& time, const std::vector<VectorPtr>& other_keys,
+                           bool direct_only, std::optional<KeyWindowCells>* cells) {
   constexpr int64_t kMaxCellWindows = 64;
-  if (!any) return std::nullopt;
+  int64_t lo = 0, hi = 0;
+  if (!TimeRange(time, &lo, &hi)) {
+    cells->reset();
+    return;
+  }
   int64_t first = assigner.WindowNumbers(lo).first;
   int64_t last = assigner.WindowNumbers(hi).second;
-  if (last - first >= kMaxCellWindows) return std::nullopt;
+  if (last - first >= kMaxCellWindows) {
+    cells->reset();
+    return;
+  }
   const size_t windows = static_cast<size_t>(last - first + 1);
   int64_t kmin = 0, kmax = 0;
   if (other_keys.size() == 1 && KeyWindowCells::IntegerRange(*other_keys[0], &kmin, &kmax)) {
-    // At most 4 Mi cells (16 MB) for the chunk.
+    if (*cells && (*cells)->Covers(first, last, kmin, kmax)) return;
+    // At most 4 Mi cells (16 MB).
     constexpr uint64_t kMaxDirectCells = uint64_t{1} << 22;
     uint64_t span = static_cast<uint64_t>(kmax) - static_cast<uint64_t>(kmin);
     if (span < kMaxDirectCells && (span + 2) * windows <= kMaxDirectCells) {
-      return KeyWindowCells(other_keys[0]->type(), kmin, static_cast<size_t>(span + 1), first, windows);
+      cells->emplace(other_keys[0]->type(), kmin, static_cast<size_t>(span + 1), first, windows);
+      return;
     }
   }
-  if (direct_only) return std::nullopt;
+  if (direct_only) {
+    cells->reset();
+    return;
+  }
+  if (*cells && !(*cells)->direct() && (*cells)->Covers(first, last, 0, 0)) return;
   std::vector<TypePtr> other_types;
   for (size_t k = 0; k < key_types.size(); ++k) {
     if (k != window_key) other_types.push_back(key_types[k]);
   }
-  return KeyWindowCells(std::move(other_types), first, windows);
+  cells->emplace(std::move(other_types), first, windows);
 }
 
 }  // namespace
 
 size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx,
                                            const LateRowCut* cut, PartialGroups* table,
-                                           std::vector<std::unique_ptr<Accumulator>>* accs) const {
+                                           std::vector<std::unique_ptr<Accumulator>>* accs,
+                                           std::optional<KeyWindowCells>* cells_of_partition) const {
   const AggregateSpec::FusedWindow& fw = *spec_.window;
   const size_t n = chunk->num_rows();
   VectorPtr time = Evaluate(*fw.time, *chunk, ctx);
@@ -211,10 +241,12 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   // Other keys, over a chunk spanning few windows: KeyWindowCells for sliding windows, and for
   // tumbling ones when the other key is one small-range integer column (cells without hashing;
   // hashed cells do not pay off with one window per row).
-  std::optional<KeyWindowCells> cells;
+  std::optional<KeyWindowCells>& cells = *cells_of_partition;
   if (!table->pass_through() && keys.size() > 1) {
-    cells = MakeKeyWindowCells(*assigner_, key_types_, fw.key_index, *time, other_keys,
-                               /*direct_only=*/assigner_->max_windows() == 1);
+    PrepareKeyWindowCells(*assigner_, key_types_, fw.key_index, *time, other_keys,
+                          /*direct_only=*/assigner_->max_windows() == 1, &cells);
+  } else {
+    cells.reset();
   }
 
   std::vector<VectorPtr> block_keys(keys.size()), block_args;
@@ -354,10 +386,11 @@ RecordBatchPtr HashAggregate::Partial(const ChunkStream& input, size_t max_rows,
   std::vector<std::unique_ptr<Accumulator>> accs;
   for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx));
   std::vector<uint32_t> groups;
+  std::optional<KeyWindowCells> cells;  // with a fused window: kept from chunk to chunk
   while (RecordBatchPtr chunk = input()) {
     if (chunk->num_rows() == 0) continue;
     if (spec_.window) {
-      *rows += static_cast<int64_t>(AggregateIntoWindows(chunk, ctx, cut, &table, &accs));
+      *rows += static_cast<int64_t>(AggregateIntoWindows(chunk, ctx, cut, &table, &accs, &cells));
       continue;
     }
     *rows += static_cast<int64_t>(chunk->num_rows());
@@ -584,23 +617,17 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
 }
 
 std::vector<Partition> HashAggregate::Execute(ExecContext& ctx) {
-  // A batch query pulls its input chunk by chunk into the partial aggregation, so a scan's rows are
-  // never all in memory at once. A micro-batch's input is in memory already; its size bounds the
-  // tables reserved from the previous batch's group count.
-  std::vector<ChunkStream> input;
-  std::vector<size_t> input_rows;  // per partition; SIZE_MAX when not known in advance
+  // The input is pulled chunk by chunk into the partial aggregation, so a chunk goes from the scan
+  // through filters and projections into the table while it is in cache, and a batch query's scan
+  // is never all in memory at once. A micro-batch's input rows (all streaming scans together)
+  // bound the tables reserved from the previous batch's group count.
+  std::vector<ChunkStream> input = children_[0]->ExecuteStreams(ctx);
+  size_t input_rows_bound = SIZE_MAX;
   if (streaming_) {
-    std::vector<Partition> parts = children_[0]->Execute(ctx);
-    for (const Partition& p : parts) {
-      size_t n = 0;
-      for (const auto& c : p) n += c->num_rows();
-      input_rows.push_back(n);
-    }
-    input = StreamPartitions(std::move(parts));
-  } else {
-    input = children_[0]->ExecuteStreams(ctx);
-    input_rows.assign(input.size(), SIZE_MAX);
+    input_rows_bound = 0;
+    for (const auto& [scan, parts] : ctx.stream->inputs) input_rows_bound += CountRows(parts);
   }
+  std::vector<size_t> input_rows(input.size(), input_rows_bound);
   std::atomic<int64_t> dropped{0};
   // Late rows are dropped in append and update modes only: complete mode keeps every group.
   bool drop_late = streaming_ && spec_.event_time_key >= 0 && ctx.stream->batch_id > 0 &&

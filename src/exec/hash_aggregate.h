@@ -23,6 +23,7 @@
 namespace sluice {
 
 class Accumulator;
+class KeyWindowCells;
 class PartialGroups;
 class LateRowCollector;
 
@@ -80,9 +81,11 @@ class HashAggregate : public PhysicalOperator {
   RecordBatchPtr Partial(const ChunkStream& input, size_t max_rows, const EvalContext& ctx,
                          const LateRowCut* cut, int64_t* rows) const;
   /// Fused window assignment of one input chunk: aggregates each row into its windows (key
-  /// spec_.window->key_index) in `groups` / `accs`; returns the pairs aggregated.
+  /// spec_.window->key_index) in `groups` / `accs`; returns the pairs aggregated. `cells` maps
+  /// (key, window) pairs seen in earlier chunks of the partition to their groups in `groups`.
   size_t AggregateIntoWindows(const RecordBatchPtr& chunk, const EvalContext& ctx, const LateRowCut* cut,
-                              PartialGroups* groups, std::vector<std::unique_ptr<Accumulator>>* accs) const;
+                              PartialGroups* groups, std::vector<std::unique_ptr<Accumulator>>* accs,
+                              std::optional<KeyWindowCells>* cells) const;
   /// Counts the late (row, window) pairs `late_rows` / `late_starts` of `chunk` in cut.dropped
   /// and records them in cut.collector (if any) as rows of WindowExpand's output.
   void RecordLateWindowRows(const RecordBatch& chunk, const SelectionVector& late_rows,

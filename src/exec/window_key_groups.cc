@@ -55,14 +55,24 @@ bool WithIntegers(const Vector& v, Fn&& fn) {
 bool KeyWindowCells::IntegerRange(const Vector& v, int64_t* min, int64_t* max) {
   bool any = false;
   bool typed = WithIntegers(v, [&](const auto* d) {
-    const bool nulls = v.MayHaveNulls();
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (nulls && v.IsNull(i)) continue;
-      int64_t x = static_cast<int64_t>(d[i]);
-      *min = any ? std::min(*min, x) : x;
-      *max = any ? std::max(*max, x) : x;
-      any = true;
+    const size_t n = v.size();
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    if (!v.MayHaveNulls()) {
+      for (size_t i = 0; i < n; ++i) {
+        lo = std::min(lo, static_cast<int64_t>(d[i]));
+        hi = std::max(hi, static_cast<int64_t>(d[i]));
+      }
+      any = n > 0;
+    } else {
+      for (size_t i = 0; i < n; ++i) {
+        if (v.IsNull(i)) continue;
+        lo = std::min(lo, static_cast<int64_t>(d[i]));
+        hi = std::max(hi, static_cast<int64_t>(d[i]));
+        any = true;
+      }
     }
+    *min = lo;
+    *max = hi;
   });
   return typed && any;
 }

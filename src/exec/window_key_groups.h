@@ -5,7 +5,7 @@
 //                    block of rows falls in. With the window as the first grouping key a row's key
 //                    hash (HashKeyRows) starts from it, so the window's fields are not hashed per
 //                    row.
-//   KeyWindowCells   partial group ids of one input chunk by (group of the keys other than the
+//   KeyWindowCells   partial group ids of input chunks by (group of the keys other than the
 //                    window, window number), in a dense array of cells per key group. A row's other
 //                    keys are looked up once, and only a (key, window) pair's first occurrence
 //                    needs the partial table. Used for sliding windows; and for tumbling ones when
@@ -68,6 +68,14 @@ class KeyWindowCells {
   /// (*ids)[i] = the key group of row begin + i of `keys`, for n rows; new key groups start with
   /// every cell kNone.
   void FindKeys(const std::vector<VectorPtr>& keys, size_t begin, size_t n, std::vector<uint32_t>* ids);
+  /// Whether the direct mode is used.
+  bool direct() const { return direct_; }
+  /// Whether window numbers [first_number, last_number] have cells, and in the direct mode also
+  /// key values [key_min, key_max] (ignored otherwise).
+  bool Covers(int64_t first_number, int64_t last_number, int64_t key_min, int64_t key_max) const {
+    if (first_number < first_ || last_number >= first_ + static_cast<int64_t>(windows_)) return false;
+    return !direct_ || (key_min >= key_min_ && key_max < key_min_ + static_cast<int64_t>(key_range_));
+  }
   /// Cells allocated (key groups times windows).
   size_t num_cells() const { return cells_.size(); }
   /// The cell of (key group, window number): a partial group id or kNone.

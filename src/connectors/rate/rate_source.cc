@@ -32,27 +32,30 @@ int64_t PositiveOption(const OptionMap& opts, const char* name, int64_t def, boo
 }
 
 // Rows [range_start, range_end) spread over partitions (value i goes to partition i % n), with
-// timestamps linearly spaced from start_ms.
+// timestamps linearly spaced from start_ms, in chunks of at most `chunk_rows` rows.
 std::vector<Partition> MakeRows(int64_t range_start, int64_t range_end, int64_t start_ms,
-                                double ms_per_value, int partitions) {
+                                double ms_per_value, int partitions, size_t chunk_rows) {
   std::vector<Partition> out(partitions);
   TypePtr schema = RateSchema();
   for (int p = 0; p < partitions; ++p) {
-    auto ts = std::make_shared<Vector>(DataType::Timestamp());
-    auto val = std::make_shared<Vector>(DataType::Long());
     int64_t first = range_start + p;
-    size_t n = first < range_end ? static_cast<size_t>((range_end - first + partitions - 1) / partitions) : 0;
-    ts->Resize(n);
-    val->Resize(n);
-    int64_t* ts_data = ts->data<int64_t>();
-    int64_t* val_data = val->data<int64_t>();
-    for (size_t i = 0; i < n; ++i) {
-      int64_t v = first + static_cast<int64_t>(i) * partitions;
-      int64_t t = start_ms + static_cast<int64_t>((v - range_start) * ms_per_value);
-      ts_data[i] = t * 1000;
-      val_data[i] = v;
+    size_t total = first < range_end ? static_cast<size_t>((range_end - first + partitions - 1) / partitions) : 0;
+    for (size_t begin = 0; begin < total; begin += chunk_rows) {
+      size_t n = std::min(chunk_rows, total - begin);
+      auto ts = std::make_shared<Vector>(DataType::Timestamp());
+      auto val = std::make_shared<Vector>(DataType::Long());
+      ts->Resize(n);
+      val->Resize(n);
+      int64_t* ts_data = ts->data<int64_t>();
+      int64_t* val_data = val->data<int64_t>();
+      for (size_t i = 0; i < n; ++i) {
+        int64_t v = first + static_cast<int64_t>(begin + i) * partitions;
+        int64_t t = start_ms + static_cast<int64_t>((v - range_start) * ms_per_value);
+        ts_data[i] = t * 1000;
+        val_data[i] = v;
+      }
+      out[p].push_back(RecordBatch::Make(schema, {ts, val}, n));
     }
-    if (n) out[p].push_back(RecordBatch::Make(schema, {ts, val}, n));
   }
   return out;
 }
@@ -79,6 +82,7 @@ struct RateOptions {
   int64_t rows_per_second;
   int64_t ramp_up_seconds;
   int partitions;
+  size_t chunk_rows;  // spark.sluice.maxBatchRows
 };
 
 class RateStream : public StreamSource {
@@ -116,7 +120,7 @@ class RateStream : public StreamSource {
     int64_t lo = ValueAtSecond(s, o_.rows_per_second, o_.ramp_up_seconds);
     int64_t hi = ValueAtSecond(e, o_.rows_per_second, o_.ramp_up_seconds);
     double ms_per_value = hi > lo ? (e - s) * 1000.0 / static_cast<double>(hi - lo) : 0.0;
-    return MakeRows(lo, hi, creation_ms_ + s * 1000, ms_per_value, o_.partitions);
+    return MakeRows(lo, hi, creation_ms_ + s * 1000, ms_per_value, o_.partitions, o_.chunk_rows);
   }
   void PrepareForAvailableNow() override {
     target_ = std::max<int64_t>(0, (clock_->NowMillis() - creation_ms_) / 1000);
@@ -135,6 +139,7 @@ struct PerBatchOptions {
   int partitions;
   int64_t start_timestamp_ms;
   int64_t advance_ms;
+  size_t chunk_rows;  // spark.sluice.maxBatchRows
 };
 
 class RatePerBatchStream : public StreamSource {
@@ -166,7 +171,7 @@ class RatePerBatchStream : public StreamSource {
     if (start) std::tie(s, ts) = Parse(*start);
     auto [e, ets] = Parse(end);
     (void)ets;
-    return MakeRows(s, e, ts, 0.0, o_.partitions);
+    return MakeRows(s, e, ts, 0.0, o_.partitions, o_.chunk_rows);
   }
   void PrepareForAvailableNow() override {
     available_now_ = true;
@@ -220,6 +225,8 @@ PlanPtr MakeRatePlan(const SessionState& session, const std::string& format,
     b.start_timestamp_ms = PositiveOption(opts, "startTimestamp", 0, true);
     b.advance_ms = PositiveOption(opts, "advanceMillisPerBatch", 1000, true);
   }
+  r.chunk_rows = b.chunk_rows =
+      static_cast<size_t>(std::max<int64_t>(1, session.GetConfInt("spark.sluice.maxBatchRows", 8192)));
   return MakeSourcePlan(std::make_shared<RateRelation>(format, r, b, session.clock()), /*streaming=*/true,
                         SourceNullability::kFromSchema);
 }
