@@ -116,7 +116,7 @@ void Vector::Reserve(size_t n) {
 }
 
 void Vector::GrowFixed(size_t n) {
-  // Fixed-width part plus validity for rows [size_, n).
+  // Fixed-width part (values left for the caller to write) plus validity for rows [size_, n).
   if (width_ > 0 && data_.size() < n * static_cast<size_t>(width_)) {
     if (data_.capacity() < n * width_) data_.reserve(std::max(n * width_, data_.capacity() * 2));
     data_.resize(n * width_);
@@ -156,13 +156,20 @@ void Vector::Resize(size_t n) {
       break;
     default: break;
   }
-  // GrowFixed zero-fills the bytes it adds; only bytes that were already there need clearing.
-  size_t had = data_.size();
   GrowFixed(n);
-  if (width_ > 0 && n > old) {
-    size_t clear_end = std::min(had, n * width_);
-    if (clear_end > old * width_) std::memset(&data_[old * width_], 0, clear_end - old * width_);
+  if (width_ > 0 && n > old) std::memset(&data_[old * width_], 0, (n - old) * width_);
+}
+
+void Vector::ResizeForOverwrite(size_t n) {
+  if (width_ == 0 || type_->IsNested()) {
+    Resize(n);
+    return;
   }
+  if (n < size_) {
+    Resize(n);
+    return;
+  }
+  GrowFixed(n);
 }
 
 void Vector::AppendNull() {

@@ -21,6 +21,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "sluice/types.h"
@@ -30,6 +31,25 @@ namespace sluice {
 
 class Vector;
 using VectorPtr = std::shared_ptr<Vector>;
+
+/// Allocator whose value-less construct() default-initializes: a std::vector of bytes using it
+/// grows without zero-filling, for buffers whose new bytes are written before they are read.
+template <typename T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = DefaultInitAllocator<U>;
+  };
+  using std::allocator<T>::allocator;
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
 
 /// Row indexes selected from a batch (a selection vector).
 using SelectionVector = std::vector<uint32_t>;
@@ -86,6 +106,10 @@ class Vector {
   void Reserve(size_t n);
   /// Sets the size to n; new rows are zero/empty and valid. For strings/lists new rows are empty.
   void Resize(size_t n);
+  /// As Resize for a fixed-width, non-nested type, but new rows' values are left unspecified: the
+  /// caller writes every new row's value, null rows included (null slots are read by hashing of
+  /// packed keys and by copies).
+  void ResizeForOverwrite(size_t n);
   void AppendNull();
   template <typename T>
   void Append(T v) {
@@ -131,7 +155,8 @@ class Vector {
   TypePtr type_;
   size_t size_ = 0;
   int width_ = 0;                  // bytes per value for fixed-width types
-  std::vector<uint8_t> data_;      // fixed-width values
+  /// Fixed-width values. Grows without zero-filling: every path that adds rows writes them.
+  std::vector<uint8_t, DefaultInitAllocator<uint8_t>> data_;
   std::vector<uint64_t> validity_; // empty = all valid
   std::vector<int64_t> offsets_;   // strings, arrays, maps: size_ + 1 entries
   std::vector<char> chars_;        // string bytes
