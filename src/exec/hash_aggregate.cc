@@ -166,21 +166,16 @@ bool TimeRange(const Vector& time, int64_t* min, int64_t* max) {
   return any;
 }
 
-// Points `*cells` at KeyWindowCells for the windows of times `time` under `assigner` and the keys
+// Points `*cells` at KeyWindowCells for the windows of times in [lo, hi] under `assigner` and the keys
 // `other_keys` (of types `key_types` other than the window, key `window_key`): the cells of earlier
 // chunks when they cover this chunk's windows (and, in the direct mode, its key values), else new
-// ones; none when the times span more than 64 windows or are all NULL. A single integer key whose
+// ones; none when the times span more than 64 windows. A single integer key whose
 // values span a small range gets the direct mode (no hashing); otherwise, unless `direct_only`, the
 // keys are hashed.
 void PrepareKeyWindowCells(const WindowAssigner& assigner, const std::vector<TypePtr>& key_types,
-                           size_t window_key, const Vector& time, const std::vector<VectorPtr>& other_keys,
+                           size_t window_key, int64_t lo, int64_t hi, const std::vector<VectorPtr>& other_keys,
                            bool direct_only, std::optional<KeyWindowCells>* cells) {
   constexpr int64_t kMaxCellWindows = 64;
-  int64_t lo = 0, hi = 0;
-  if (!TimeRange(time, &lo, &hi)) {
-    cells->reset();
-    return;
-  }
   int64_t first = assigner.WindowNumbers(lo).first;
   int64_t last = assigner.WindowNumbers(hi).second;
   if (last - first >= kMaxCellWindows) {
@@ -241,12 +236,19 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   // Other keys, over a chunk spanning few windows: KeyWindowCells for sliding windows, and for
   // tumbling ones when the other key is one small-range integer column (cells without hashing;
   // hashed cells do not pay off with one window per row).
+  int64_t time_lo = 0, time_hi = 0;
+  const bool any_time = TimeRange(*time, &time_lo, &time_hi);
   std::optional<KeyWindowCells>& cells = *cells_of_partition;
-  if (!table->pass_through() && keys.size() > 1) {
-    PrepareKeyWindowCells(*assigner_, key_types_, fw.key_index, *time, other_keys,
+  if (any_time && !table->pass_through() && keys.size() > 1) {
+    PrepareKeyWindowCells(*assigner_, key_types_, fw.key_index, time_lo, time_hi, other_keys,
                           /*direct_only=*/assigner_->max_windows() == 1, &cells);
   } else {
     cells.reset();
+  }
+  // Late pairs are looked for only when the chunk's earliest window could be late.
+  if (cut != nullptr && any_time) {
+    int64_t earliest_start = assigner_->WindowStart(assigner_->WindowNumbers(time_lo).first);
+    if ((earliest_start + fw.window_micros) / 1000 > cut->watermark_ms) cut = nullptr;
   }
 
   std::vector<VectorPtr> block_keys(keys.size()), block_args;
@@ -317,16 +319,24 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
     }
     // Pairs whose (key, window) cell is set have their group; the others are looked up (or added)
     // in the partial table together, in pair order, and their cells set.
-    cells->FindKeys(other_keys, begin, m, &key_groups);
+    KeyWindowCells& kwc = *cells;
+    kwc.FindKeys(other_keys, begin, m, &key_groups);
     groups.resize(np);
-    new_pairs.clear();
-    for (size_t k = 0; k < np; ++k) {
-      uint32_t c = cells->Cell(key_groups[rows[k] - begin], numbers[k]);
-      if (c == KeyWindowCells::kNone) {
-        new_pairs.push_back(static_cast<uint32_t>(k));
-      } else {
-        groups[k] = c;
+    new_pairs.resize(np);
+    {
+      const uint32_t* row = rows.data();
+      const uint32_t* key_group = key_groups.data();
+      const int64_t* number = numbers.data();
+      uint32_t* group = groups.data();
+      uint32_t* new_pair = new_pairs.data();
+      size_t num_new = 0;
+      for (size_t k = 0; k < np; ++k) {
+        uint32_t c = kwc.Cell(key_group[row[k] - begin], number[k]);
+        group[k] = c;
+        new_pair[num_new] = static_cast<uint32_t>(k);
+        num_new += c == KeyWindowCells::kNone;
       }
+      new_pairs.resize(num_new);
     }
     if (!new_pairs.empty()) {
       new_rows.clear();

@@ -29,7 +29,7 @@ void WindowAssigner::Assign(const Vector& time, size_t begin, size_t n, Selectio
                             std::vector<int64_t>* starts, std::vector<int64_t>* numbers) const {
   const int64_t* t = time.data<int64_t>();
   const bool nulls = time.MayHaveNulls();
-  if (numbers != nullptr) {
+  if (numbers != nullptr && window_ != slide_) {
     // Pairs with window numbers: per row, the numbers of its windows are consecutive, ascending.
     int64_t lo = 0, hi = 0, lo_number = 0;
     for (size_t i = begin; i < begin + n; ++i) {
@@ -56,24 +56,29 @@ void WindowAssigner::Assign(const Vector& time, size_t begin, size_t n, Selectio
     size_t out = rows->size();
     rows->resize(out + n);
     starts->resize(out + n);
+    if (numbers != nullptr) numbers->resize(out + n);
     uint32_t* r = rows->data() + out;
     int64_t* s = starts->data() + out;
+    int64_t* num = numbers != nullptr ? numbers->data() + out : nullptr;
     size_t k = 0;
     // Consecutive times mostly fall in the same window: reuse it, dividing only on a change.
-    int64_t lo = 0, hi = 0;  // the last window, [lo, hi); empty at first
+    int64_t lo = 0, hi = 0, lo_number = 0;  // the last window, [lo, hi); empty at first
     for (size_t i = begin; i < begin + n; ++i) {
       if (nulls && time.IsNull(i)) continue;
       int64_t ts = t[i];
       if (ts < lo || ts >= hi) {
         lo = ts - FloorMod(ts - start_, slide_);
         hi = lo + slide_;
+        lo_number = (lo - start_) / slide_;  // exact
       }
       r[k] = static_cast<uint32_t>(i);
       s[k] = lo;
+      if (num != nullptr) num[k] = lo_number;
       ++k;
     }
     rows->resize(out + k);
     starts->resize(out + k);
+    if (numbers != nullptr) numbers->resize(out + k);
     return;
   }
   int64_t lo = 0, hi = 0;  // slide interval [lo, hi) of the last time: its last window start is lo

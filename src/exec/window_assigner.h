@@ -35,6 +35,8 @@ class WindowAssigner {
   /// The window numbers of the windows containing `ts`: [first, last], consecutive (window number
   /// k starts at start + k * slide).
   std::pair<int64_t, int64_t> WindowNumbers(int64_t ts) const;
+  /// The start of window number `number`.
+  int64_t WindowStart(int64_t number) const { return start_ + number * slide_; }
 
   /// A window STRUCT<start, end> vector of `window_type` with row k = [starts[k], starts[k] +
   /// duration), k in [0, n).

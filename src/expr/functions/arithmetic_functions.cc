@@ -323,14 +323,19 @@ enum class Status { kOk, kOverflow, kDivZero };
 template <typename R, typename A, typename B, typename F>
 VectorPtr BinaryLoop(const Expr& call, const KernelArgs& a, OnError mode, Op op, F&& f) {
   size_t n = a.num_rows;
-  VectorPtr out = NewFixed(call.type, n);
+  VectorPtr out = std::make_shared<Vector>(call.type);
+  out->ResizeForOverwrite(n);  // every row is written below
   PropagateNulls(a, out.get());
   const A* x = a.args[0]->data<A>();
   const B* y = a.args[1]->data<B>();
   R* o = out->data<R>();
   for (size_t i = 0; i < n; ++i) {
     Status s = f(x[i], y[i], &o[i]);
-    if (s == Status::kOk || out->IsNull(i)) continue;
+    if (s == Status::kOk) continue;
+    if (out->IsNull(i)) {
+      o[i] = R{};  // f may not have written it
+      continue;
+    }
     if (s == Status::kDivZero) {
       if (mode == OnError::kRaise) throw ExecutionError(ops::DivideByZeroMessage());
       out->SetNull(i);
@@ -384,7 +389,8 @@ VectorPtr ConstantDivisionKernel(const Expr& call, const KernelArgs& a, Op op) {
   const uint64_t abs_y = y < 0 ? uint64_t{0} - static_cast<uint64_t>(y) : static_cast<uint64_t>(y);
   const ConstantDivisor divisor(abs_y);
   size_t n = a.num_rows;
-  VectorPtr out = NewFixed(call.type, n);
+  VectorPtr out = std::make_shared<Vector>(call.type);
+  out->ResizeForOverwrite(n);  // every row is written below
   PropagateNulls(a, out.get());
   const T* x = a.args[0]->data<T>();
   T* o = out->data<T>();

@@ -386,6 +386,31 @@ void RegisterParsing(FunctionRegistry& r) {
       "\"false\" to bypass this error.");
 }
 
+// BIGINT values times `mul` (a timestamp from seconds / millis / micros), in one pass without
+// per-row dispatch; null rows are NULL with a zero value; an overflowing valid row raises.
+VectorPtr ScaleLongs(const TypePtr& type, const Vector& v, size_t n, int64_t mul) {
+  auto out = std::make_shared<Vector>(type);
+  out->ResizeForOverwrite(n);
+  const int64_t* x = v.data<int64_t>();
+  int64_t* o = out->data<int64_t>();
+  bool overflow = false;
+  for (size_t i = 0; i < n; ++i) overflow |= __builtin_mul_overflow(x[i], mul, &o[i]);
+  if (v.MayHaveNulls()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (!v.IsNull(i)) continue;
+      out->SetNull(i);
+      o[i] = 0;
+    }
+  }
+  if (overflow) {
+    int64_t ignored;
+    for (size_t i = 0; i < n; ++i) {
+      if (!v.IsNull(i) && __builtin_mul_overflow(x[i], mul, &ignored)) ThrowOverflow();
+    }
+  }
+  return out;
+}
+
 void RegisterEpoch(FunctionRegistry& r) {
   RegisterFn(
       r, "timestamp_seconds",
@@ -403,6 +428,7 @@ void RegisterEpoch(FunctionRegistry& r) {
       },
       [](const Expr& call, const KernelArgs& a, const FunctionState&, const EvalContext&) {
         const Vector& v = *a.args[0];
+        if (v.type_id() == TypeId::kLong) return ScaleLongs(call.type, v, a.num_rows, kMicrosPerSecond);
         return BuildFixed<int64_t>(call.type, a, [&](size_t row, int64_t* out) {
           switch (v.type_id()) {
             case TypeId::kLong:
@@ -451,10 +477,7 @@ void RegisterEpoch(FunctionRegistry& r) {
           return DataType::Timestamp();
         },
         [m](const Expr& call, const KernelArgs& a, const FunctionState&, const EvalContext&) {
-          return BuildFixed<int64_t>(call.type, a, [&](size_t row, int64_t* out) {
-            if (__builtin_mul_overflow(a.args[0]->Get<int64_t>(row), m, out)) ThrowOverflow();
-            return true;
-          });
+          return ScaleLongs(call.type, *a.args[0], a.num_rows, m);
         });
   }
   for (auto [name, div] : {std::pair<const char*, int64_t>{"unix_seconds", kMicrosPerSecond},

@@ -102,6 +102,24 @@ TEST(VectorTest, ConstantVectorsOfEveryWidth) {
   }
 }
 
+// Buffers grow without zero-filling, so Resize must clear the rows it adds itself, including
+// bytes left from rows that a shrink dropped.
+TEST(VectorTest, ResizeZeroesNewRowsAndOverwriteKeepsOldOnes) {
+  Vector v(LongType());
+  for (int64_t i = 1; i <= 100; ++i) v.Append(i * 7);
+  v.Resize(10);
+  v.Resize(1000);
+  for (size_t i = 0; i < 10; ++i) EXPECT_EQ(v.Get<int64_t>(i), static_cast<int64_t>(i + 1) * 7);
+  for (size_t i = 10; i < 1000; ++i) ASSERT_EQ(v.Get<int64_t>(i), 0) << i;
+  v.ResizeForOverwrite(2000);
+  EXPECT_EQ(v.size(), 2000u);
+  EXPECT_EQ(v.Get<int64_t>(9), 70);
+  EXPECT_FALSE(v.MayHaveNulls());
+  v.ResizeForOverwrite(5);
+  EXPECT_EQ(v.size(), 5u);
+  EXPECT_EQ(v.Get<int64_t>(4), 35);
+}
+
 TEST(RecordBatchTest, FromRowsConcatAndTake) {
   auto schema = ParseSchema("a INT, b STRING");
   auto b1 = RecordBatch::FromRows(schema, {{Value::Int(1), Value::String("x")},

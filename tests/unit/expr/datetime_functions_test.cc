@@ -140,6 +140,28 @@ TEST(DatetimeFunctionsTest, FormatAndEpoch) {
   EXPECT_THROW(Call("timestamp_seconds", {MakeLiteral(Value::Long(INT64_MAX / 10))}), ExecutionError);
 }
 
+// timestamp_seconds / _millis over a BIGINT column (one pass over the column): NULL rows stay NULL
+// whatever value their storage holds, and only a valid row that overflows raises.
+TEST(DatetimeFunctionsTest, EpochOverColumnsWithNulls) {
+  EvalContext ctx = Ctx();
+  auto x = std::make_shared<Vector>(LongType());
+  for (int64_t v : {int64_t{1}, INT64_MAX / 10, int64_t{-2}}) x->Append(v);
+  x->SetNull(1);  // storage still holds a value that would overflow
+  auto batch = RecordBatch::Make(StructType({StructField("x", LongType())}), {x}, 3);
+  for (const char* fn : {"timestamp_seconds", "timestamp_millis", "timestamp_micros"}) {
+    SCOPED_TRACE(fn);
+    ExprPtr e = BindTree(MakeCall(fn, {MakeBoundColumn(0, LongType(), "x")}), ctx);
+    VectorPtr out = Evaluate(*e, *batch, ctx);
+    int64_t mul = std::string(fn) == "timestamp_seconds" ? 1000000 : std::string(fn) == "timestamp_millis" ? 1000 : 1;
+    EXPECT_EQ(out->GetValue(0), Value::Timestamp(mul));
+    EXPECT_TRUE(out->IsNull(1));
+    EXPECT_EQ(out->GetValue(2), Value::Timestamp(-2 * mul));
+  }
+  x->SetNull(1, false);
+  ExprPtr e = BindTree(MakeCall("timestamp_seconds", {MakeBoundColumn(0, LongType(), "x")}), ctx);
+  EXPECT_THROW(Evaluate(*e, *batch, ctx), ExecutionError);
+}
+
 TEST(DatetimeFunctionsTest, CurrentTime) {
   EvalContext la = LaCtx();
   la.current_timestamp_micros = *ParseTimestamp("2024-01-02 03:00:00", "UTC");
