@@ -288,6 +288,79 @@ void Vector::AppendRange(const Vector& other, size_t begin, size_t end) {
   }
 }
 
+void Vector::AppendSelected(const Vector& other, const SelectionVector& sel) {
+  if (sel.empty()) return;
+  if (width_ > 0 && !type_->IsNested()) {
+    size_t old = size_;
+    GrowFixed(old + sel.size());
+    const size_t n = sel.size();
+    auto gather = [&](auto tag) {
+      using T = decltype(tag);
+      T* d = data<T>() + old;
+      const T* s = other.data<T>();
+      for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
+    };
+    switch (width_) {
+      case 1: gather(uint8_t{}); break;
+      case 2: gather(uint16_t{}); break;
+      case 4: gather(uint32_t{}); break;
+      case 8: gather(uint64_t{}); break;
+      default:
+        for (size_t i = 0; i < n; ++i) std::memcpy(&data_[(old + i) * width_], &other.data_[sel[i] * width_], width_);
+    }
+    if (other.MayHaveNulls()) {
+      for (size_t i = 0; i < n; ++i) {
+        if (other.IsNull(sel[i])) SetNull(old + i, true);
+      }
+    }
+    return;
+  }
+  if (type_->id() == TypeId::kStruct) {
+    size_t old = size_;
+    for (size_t c = 0; c < children_.size(); ++c) children_[c]->AppendSelected(*other.children_[c], sel);
+    GrowFixed(old + sel.size());
+    if (other.MayHaveNulls()) {
+      for (size_t i = 0; i < sel.size(); ++i) {
+        if (other.IsNull(sel[i])) SetNull(old + i, true);
+      }
+    }
+    return;
+  }
+  for (uint32_t r : sel) AppendRange(other, r, r + 1);
+}
+
+void Vector::KeepRows(const SelectionVector& keep) {
+  const size_t n = keep.size();
+  if (n == size_) return;  // ascending and as many as the rows: every row, in order
+  if (type_->id() == TypeId::kArray || type_->id() == TypeId::kMap) {
+    *this = std::move(*Take(keep));
+    return;
+  }
+  if (width_ > 0 && !type_->IsNested()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (keep[i] != i) std::memcpy(&data_[i * width_], &data_[keep[i] * width_], width_);
+    }
+    data_.resize(n * width_);
+  } else if (type_->IsStringLike()) {
+    int64_t pos = 0;
+    for (size_t i = 0; i < n; ++i) {
+      int64_t b = offsets_[keep[i]], len = offsets_[keep[i] + 1] - b;
+      if (len > 0 && b != pos) std::memmove(chars_.data() + pos, chars_.data() + b, static_cast<size_t>(len));
+      pos += len;
+      offsets_[i + 1] = pos;  // offsets_[keep[i] + 1] >= offsets_[i + 1] is read before written
+    }
+    offsets_.resize(n + 1);
+    chars_.resize(static_cast<size_t>(pos));
+  } else if (type_->id() == TypeId::kStruct) {
+    for (auto& c : children_) c->KeepRows(keep);
+  }
+  if (!validity_.empty()) {
+    for (size_t i = 0; i < n; ++i) SetNull(i, IsNull(keep[i]));
+    validity_.resize((std::max<size_t>(n, 1) + 63) / 64);
+  }
+  size_ = n;
+}
+
 Value Vector::GetValue(size_t i) const {
   if (IsNull(i)) return Value::Null(type_);
   switch (type_->id()) {

@@ -129,6 +129,12 @@ class Vector {
   void AppendFrom(const Vector& other, size_t row);
   /// Appends rows [begin, end) of `other` (same type).
   void AppendRange(const Vector& other, size_t begin, size_t end);
+  /// Appends rows sel[0], sel[1], ... of `other` (same type): AppendRange(*other.Take(sel)) in one
+  /// copy.
+  void AppendSelected(const Vector& other, const SelectionVector& sel);
+  /// Keeps only rows `keep` (ascending), renumbered 0, 1, ... in that order; fixed-width values,
+  /// strings and structs are moved in place, keeping the buffers' capacity.
+  void KeepRows(const SelectionVector& keep);
 
   // ---- reading ----
   /// Row i as a Value (slow path).

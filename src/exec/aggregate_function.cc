@@ -44,6 +44,17 @@ bool AllValid(const std::vector<VectorPtr>& args, size_t i) {
       fn));
 }
 
+// Moves elements keep[i] to position i (keep ascending, so each move goes left) and drops the
+// rest: an accumulator's per-group columns after groups were removed.
+template <typename T, typename... More>
+void KeepElements(const SelectionVector& keep, std::vector<T>* v, More*... more) {
+  for (size_t i = 0; i < keep.size(); ++i) {
+    if (keep[i] != i) (*v)[i] = std::move((*v)[keep[i]]);
+  }
+  v->resize(keep.size());
+  if constexpr (sizeof...(More) > 0) KeepElements(keep, more...);
+}
+
 // ---- count ----
 class CountAcc : public Accumulator {
  public:
@@ -98,6 +109,8 @@ class CountAcc : public Accumulator {
     ForGroups(ng, sel, [&](size_t o, uint32_t g) { d[o] = counts_[g]; });
     return v;
   }
+
+  void KeepGroups(const SelectionVector& keep) override { KeepElements(keep, &counts_); }
 
  private:
   bool count_if_;
@@ -273,6 +286,10 @@ class SumAcc : public Accumulator {
       }
     });
     return v;
+  }
+
+  void KeepGroups(const SelectionVector& keep) override {
+    KeepElements(keep, &sums_, &has_, &counts_, &overflow_);
   }
 
  private:
@@ -472,6 +489,8 @@ class ValueAcc : public Accumulator {
     return v;
   }
 
+  void KeepGroups(const SelectionVector& keep) override { KeepElements(keep, &values_, &ords_, &set_); }
+
  private:
   Op op_;
   TypePtr type_;
@@ -543,6 +562,8 @@ class PrimitiveMinMaxAcc : public Accumulator {
     return v;
   }
 
+  void KeepGroups(const SelectionVector& keep) override { KeepElements(keep, &vals_, &set_); }
+
  private:
   TypePtr type_;
   bool max_;
@@ -609,6 +630,8 @@ class CollectAcc : public Accumulator {
     return v;
   }
 
+  void KeepGroups(const SelectionVector& keep) override { KeepElements(keep, &items_, &seen_); }
+
  private:
   Mode mode_;
   TypePtr element_, result_;
@@ -649,6 +672,8 @@ class BoolAcc : public Accumulator {
     });
     return v;
   }
+
+  void KeepGroups(const SelectionVector& keep) override { KeepElements(keep, &vals_, &set_); }
 
  private:
   bool and_;
@@ -721,6 +746,8 @@ class MomentsAcc : public Accumulator {
     return v;
   }
 
+  void KeepGroups(const SelectionVector& keep) override { KeepElements(keep, &n_, &mean_, &m2_); }
+
  private:
   bool sample_, sqrt_;
   std::vector<double> n_, mean_, m2_;
@@ -784,6 +811,8 @@ class HllAcc : public Accumulator {
     if (e <= 2.5 * m && zeros > 0) e = m * std::log(m / static_cast<double>(zeros));
     return static_cast<int64_t>(std::llround(e));
   }
+
+  void KeepGroups(const SelectionVector& keep) override { KeepElements(keep, &regs_); }
 
  private:
   int p_;

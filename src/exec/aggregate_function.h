@@ -32,6 +32,8 @@ class Accumulator {
   virtual std::vector<VectorPtr> SaveState(size_t num_groups, const SelectionVector* sel) const = 0;
   /// Final values of groups [0, num_groups) (or sel), of the call's result type.
   virtual VectorPtr Finalize(size_t num_groups, const SelectionVector* sel) const = 0;
+  /// Keeps only groups `keep` (ascending ids), renumbered 0, 1, ... in that order, in place.
+  virtual void KeepGroups(const SelectionVector& keep) = 0;
 };
 
 /// An accumulator for a resolved aggregate call (see BindAggregateCall). Throws InternalError for a

@@ -10,7 +10,12 @@ namespace sluice {
 namespace {
 
 constexpr uint64_t kSeed = 0x9e3779b97f4a7c15ULL;
+// A slot holds the low 32 bits of its group's hash in its high half (compared before the key, and
+// giving the slot's home position without the hash: tables have at most 2^32 slots) and the group
+// id + 1 in its low half.
 constexpr uint64_t kTagMask = 0xFFFFFFFF00000000ULL;
+inline uint64_t SlotTag(uint64_t hash) { return hash << 32; }
+inline size_t SlotHome(uint64_t slot, size_t mask) { return static_cast<size_t>(slot >> 32) & mask; }
 // Rows hashed and packed at a time by FindOrInsert.
 constexpr size_t kChunkRows = 1024;
 
@@ -178,7 +183,7 @@ void GroupHashTable::Reserve(size_t n) {
 void GroupHashTable::Grow() { Rehash(slots_.size() * 2); }
 
 void GroupHashTable::Compact(const SelectionVector& keep) {
-  for (auto& k : keys_) k = k->Take(keep);
+  for (auto& k : keys_) k->KeepRows(keep);
   const size_t words = packed_words_;
   for (size_t i = 0; i < keep.size(); ++i) {
     hashes_[i] = hashes_[keep[i]];
@@ -190,24 +195,35 @@ void GroupHashTable::Compact(const SelectionVector& keep) {
   hashes_.resize(keep.size());
   packed_keys_.resize(keep.size() * words);
   num_groups_ = keep.size();
-  Rehash(slots_.size());
+
+  // The slot array keeps its size; the kept groups are re-inserted from their stored hashes.
+  std::fill(slots_.begin(), slots_.end(), 0);
+  const size_t mask = slots_.size() - 1;
+  for (uint32_t g = 0; g < num_groups_; ++g) {
+    uint64_t h = hashes_[g];
+    size_t t = h & mask;
+    while (slots_[t] != 0) t = (t + 1) & mask;
+    slots_[t] = SlotTag(h) | (uint64_t{g} + 1);
+  }
 }
 
 void GroupHashTable::Rehash(size_t num_slots) {
+  // The slots of the old array in order: their homes in the new one come from the slots alone, so
+  // the pass reads sequentially and writes near-sequentially.
   std::vector<uint64_t> slots(num_slots, 0);
-  size_t mask = slots.size() - 1;
-  for (uint32_t g = 0; g < num_groups_; ++g) {
-    uint64_t h = hashes_[g];
-    size_t s = h & mask;
-    while (slots[s]) s = (s + 1) & mask;
-    slots[s] = (h & kTagMask) | (uint64_t{g} + 1);
+  const size_t mask = num_slots - 1;
+  for (uint64_t v : slots_) {
+    if (v == 0) continue;
+    size_t t = SlotHome(v, mask);
+    while (slots[t] != 0) t = (t + 1) & mask;
+    slots[t] = v;
   }
   slots_.swap(slots);
 }
 
 size_t GroupHashTable::ProbeSlot(uint64_t h, const uint64_t* packed, const std::vector<VectorPtr>& keys,
                                  size_t row) const {
-  const uint64_t tag = h & kTagMask;
+  const uint64_t tag = SlotTag(h);
   const size_t mask = slots_.size() - 1;
   const size_t words = packed_words_;
   for (size_t s = h & mask;; s = (s + 1) & mask) {
@@ -244,7 +260,7 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
   new_rows.clear();
   auto append_new_keys = [&] {
     if (new_rows.empty()) return;
-    for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendRange(*keys[c]->Take(new_rows), 0, new_rows.size());
+    for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendSelected(*keys[c], new_rows);
     new_rows.clear();
   };
   const uint64_t* chunk_h = chunk_hashes_.data();
@@ -290,7 +306,7 @@ void GroupHashTable::FindOrInsert(const std::vector<VectorPtr>& keys, size_t n,
       for (size_t c = 0; c < keys.size(); ++c) keys_[c]->AppendFrom(*keys[c], i);
     }
     hashes_.push_back(h);
-    slots_[s] = (h & kTagMask) | (uint64_t{g} + 1);
+    slots_[s] = SlotTag(h) | (uint64_t{g} + 1);
     ids[i] = g;
     if (num_groups_ * 2 > slots_.size()) Grow();
   }

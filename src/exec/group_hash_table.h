@@ -41,8 +41,8 @@ class GroupHashTable {
   void Reserve(size_t n);
 
   /// Keeps only the groups `keep` (ascending ids), renumbered 0, 1, ... in that order. Stored keys,
-  /// hashes and packed rows are moved and the slots rebuilt from the stored hashes (no key is
-  /// hashed or compared again); the slot array keeps its size.
+  /// hashes and packed rows are moved in place and the slots rebuilt from the stored hashes (no
+  /// key is hashed or compared again); the slot array and the buffers keep their size.
   void Compact(const SelectionVector& keep);
 
   size_t size() const { return num_groups_; }
@@ -58,7 +58,7 @@ class GroupHashTable {
   size_t ProbeSlot(uint64_t h, const uint64_t* packed, const std::vector<VectorPtr>& keys, size_t row) const;
   /// Doubles the slot array and re-inserts every group.
   void Grow();
-  /// Re-inserts every group into a slot array of `num_slots` (a power of two > 2 * groups).
+  /// Moves every group's slot into a new slot array of `num_slots` (a power of two > 2 * groups).
   void Rehash(size_t num_slots);
   /// Packs rows [begin, begin + n) of `keys` into out[0, n * packed_words_).
   /// REQUIRES: packed_words_ > 0.
@@ -67,7 +67,7 @@ class GroupHashTable {
   std::vector<TypePtr> key_types_;
   std::vector<VectorPtr> keys_;
   std::vector<uint64_t> hashes_;  // per group
-  /// 0 = empty, else (hash & kTagMask) | (group id + 1).
+  /// 0 = empty, else (low 32 bits of the hash) << 32 | (group id + 1).
   std::vector<uint64_t> slots_;
   size_t num_groups_ = 0;
   /// Words per packed key row (0: keys are not all fixed-width; compare column-wise).

@@ -5,7 +5,6 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <numeric>
 
 #include "exec/aggregate_function.h"
 #include "exec/filter.h"
@@ -586,22 +585,17 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     for (size_t k = 0; k < nk; ++k) removed_cols.push_back(st->table->keys()[k]->Take(evicted));
     auto removed = RecordBatch::Make(key_schema_, std::move(removed_cols), evicted.size());
     store_metrics = sb.state->Commit(operator_id_, static_cast<int>(part), version + 1, *upserts, *removed);
-    if (st->num_live * 2 < ng) {
-      // Compact: drop evicted groups from the in-memory table; live groups keep their order.
+    if (st->num_live * 4 < ng * 3) {
+      // Compact once a quarter of the groups are evicted ones: drop them from the in-memory table,
+      // in place (buffers keep their capacity for the next batch's groups); live groups keep
+      // their order.
       SelectionVector live_sel;
+      live_sel.reserve(st->num_live);
       for (size_t g = 0; g < ng; ++g) {
         if (st->live[g]) live_sel.push_back(static_cast<uint32_t>(g));
       }
-      std::vector<std::vector<VectorPtr>> live_states;
-      for (auto& acc : st->accs) live_states.push_back(acc->SaveState(ng, &live_sel));
       st->table->Compact(live_sel);
-      st->accs = new_accs();
-      std::vector<uint32_t> ids(live_sel.size());
-      std::iota(ids.begin(), ids.end(), 0u);
-      for (size_t a = 0; a < st->accs.size(); ++a) {
-        st->accs[a]->Resize(ids.size());
-        st->accs[a]->Merge(live_states[a], ids.data(), ids.size());
-      }
+      for (auto& acc : st->accs) acc->KeepGroups(live_sel);
       st->live.assign(st->table->size(), 1);
       st->num_live = st->table->size();
     }

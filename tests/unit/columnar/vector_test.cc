@@ -120,6 +120,48 @@ TEST(VectorTest, ResizeZeroesNewRowsAndOverwriteKeepsOldOnes) {
   EXPECT_EQ(v.Get<int64_t>(4), 35);
 }
 
+// KeepRows (in place) and AppendSelected (a gather) agree with Take for every physical layout:
+// fixed-width, strings, structs and arrays, with NULL rows.
+TEST(VectorTest, KeepRowsAndAppendSelectedMatchTake) {
+  TypePtr row_type = StructType({StructField("a", LongType()), StructField("b", StringType())});
+  std::vector<TypePtr> types = {IntegerType(), StringType(), row_type, ArrayType(LongType())};
+  for (const TypePtr& type : types) {
+    SCOPED_TRACE(type->Sql());
+    auto v = std::make_shared<Vector>(type);
+    for (int64_t i = 0; i < 200; ++i) {
+      Value x;
+      if (i % 9 == 4) {
+        x = Value::Null(type);
+      } else if (type->id() == TypeId::kInt) {
+        x = Value::Int(static_cast<int32_t>(i * 3));
+      } else if (type->id() == TypeId::kString) {
+        x = Value::String(std::string(static_cast<size_t>(i % 5), static_cast<char>('a' + i % 26)));
+      } else if (type->id() == TypeId::kStruct) {
+        x = Value::Struct(type, {i % 4 == 0 ? Value::Null(LongType()) : Value::Long(i), Value::String("r" + std::to_string(i))});
+      } else {
+        x = Value::Array(type, {Value::Long(i), Value::Long(-i)});
+      }
+      v->AppendValue(x);
+    }
+    SelectionVector keep;
+    for (uint32_t i = 0; i < 200; ++i) {
+      if (i % 3 != 0 || i % 9 == 4) keep.push_back(i);
+    }
+    VectorPtr expected = v->Take(keep);
+    Vector gathered(type);
+    gathered.AppendValue(v->GetValue(1));
+    gathered.AppendSelected(*v, keep);
+    v->KeepRows(keep);
+    ASSERT_EQ(v->size(), keep.size());
+    ASSERT_EQ(gathered.size(), keep.size() + 1);
+    for (size_t i = 0; i < keep.size(); ++i) {
+      ASSERT_EQ(v->GetValue(i), expected->GetValue(i)) << i;
+      ASSERT_EQ(gathered.GetValue(i + 1), expected->GetValue(i)) << i;
+      ASSERT_EQ(v->IsNull(i), expected->IsNull(i)) << i;
+    }
+  }
+}
+
 TEST(RecordBatchTest, FromRowsConcatAndTake) {
   auto schema = ParseSchema("a INT, b STRING");
   auto b1 = RecordBatch::FromRows(schema, {{Value::Int(1), Value::String("x")},
