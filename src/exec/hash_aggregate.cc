@@ -12,6 +12,7 @@
 #include "exec/late_rows.h"
 #include "exec/partial_groups.h"
 #include "exec/window_key_groups.h"
+#include "exec/windowed_group_state.h"
 #include "expr/evaluator.h"
 #include "plan/output_mode.h"
 #include "state/row_codec.h"
@@ -40,6 +41,8 @@ int64_t EventTimeMs(const Vector& key, size_t row, bool is_window) {
 /// Groups of one shuffle partition kept between micro-batches.
 struct HashAggregate::PartitionState {
   int64_t loaded_version = -1;
+  /// With WindowedState(): the groups, one table per window (the members below are unused).
+  std::unique_ptr<WindowedGroupState> windows;
   std::unique_ptr<GroupHashTable> table;
   std::vector<std::unique_ptr<Accumulator>> accs;
   std::vector<uint8_t> live;  // group still in state (not evicted)
@@ -461,23 +464,29 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
       col += ns;
     }
   };
-  auto finish = [&](const GroupHashTable& table, const std::vector<std::unique_ptr<Accumulator>>& accs,
-                    const SelectionVector* sel) -> RecordBatchPtr {
-    size_t n = sel ? sel->size() : table.size();
-    std::vector<VectorPtr> cols;
+  // Output rows of groups `sel` (all when null) of `num_groups`, whose key columns (of those
+  // groups) are `keys`.
+  auto finish_keys = [&](std::vector<VectorPtr> keys, size_t num_groups,
+                         const std::vector<std::unique_ptr<Accumulator>>& accs,
+                         const SelectionVector* sel) -> RecordBatchPtr {
+    size_t n = sel ? sel->size() : num_groups;
+    std::vector<VectorPtr> cols = std::move(keys);
     std::vector<StructField> fields;
-    for (size_t k = 0; k < nk; ++k) {
-      cols.push_back(sel ? table.keys()[k]->Take(*sel) : table.keys()[k]);
-      fields.emplace_back(fmt::format("k{}", k), key_types_[k]);
-    }
+    for (size_t k = 0; k < nk; ++k) fields.emplace_back(fmt::format("k{}", k), key_types_[k]);
     for (size_t a = 0; a < accs.size(); ++a) {
-      cols.push_back(accs[a]->Finalize(table.size(), sel));
+      cols.push_back(accs[a]->Finalize(num_groups, sel));
       fields.emplace_back(fmt::format("a{}", a), spec_.aggregate_calls[a]->type);
     }
     auto row = RecordBatch::Make(DataType::Struct(std::move(fields)), std::move(cols), n);
     std::vector<VectorPtr> out;
     for (const auto& e : spec_.output_exprs) out.push_back(Evaluate(*e, *row, ctx.eval));
     return RecordBatch::Make(schema_, std::move(out), n);
+  };
+  auto finish = [&](const GroupHashTable& table, const std::vector<std::unique_ptr<Accumulator>>& accs,
+                    const SelectionVector* sel) -> RecordBatchPtr {
+    std::vector<VectorPtr> keys;
+    for (size_t k = 0; k < nk; ++k) keys.push_back(sel ? table.keys()[k]->Take(*sel) : table.keys()[k]);
+    return finish_keys(std::move(keys), table.size(), accs, sel);
   };
 
   if (!streaming_) {
@@ -498,6 +507,9 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
 
   // ---- streaming ----
   StreamBatchContext& sb = *ctx.stream;
+  if (WindowedState(static_cast<OutputMode>(sb.output_mode))) {
+    return FinalWindowed(part, partials, ctx, finish_keys);
+  }
   auto& st = states_[part];
   int64_t version = sb.batch_id;
   if (!st || st->loaded_version != version) {
@@ -612,6 +624,106 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
     int64_t bytes = 0;
     for (const auto& k : st->table->keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
     bytes += static_cast<int64_t>(st->table->size() * value_row_bytes_);
+    progress_.memory_used_bytes += bytes;
+    if (std::string_view(sb.state->Name()) == "hdfs")
+      progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += bytes;
+    for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
+  }
+  return out;
+}
+
+bool HashAggregate::WindowedState(OutputMode mode) const {
+  return spec_.window && spec_.event_time_key == static_cast<int>(spec_.window->key_index) &&
+         mode != OutputMode::kComplete;
+}
+
+RecordBatchPtr HashAggregate::FinalWindowed(size_t part, const std::vector<RecordBatchPtr>& partials,
+                                            ExecContext& ctx, const FinishFn& finish_keys) {
+  StreamBatchContext& sb = *ctx.stream;
+  const size_t nk = spec_.keys.size();
+  auto& st = states_[part];
+  int64_t version = sb.batch_id;
+  if (!st || st->loaded_version != version) {
+    st = std::make_unique<PartitionState>();
+    st->windows = std::make_unique<WindowedGroupState>(key_types_, spec_.window->key_index, [&] {
+      std::vector<std::unique_ptr<Accumulator>> accs;
+      for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx.eval));
+      return accs;
+    });
+    RecordBatchPtr saved =
+        sb.state->LoadAll(operator_id_, static_cast<int>(part), version, state_schema_, nk);
+    st->windows->Merge(*saved);
+  }
+  WindowedGroupState& state = *st->windows;
+  int64_t t0 = NowMs();
+  state.BeginBatch();
+  for (const auto& p : partials) {
+    if (p && p->num_rows()) state.Merge(*p);
+  }
+  const auto num_updated = static_cast<int64_t>(state.num_touched());
+  // Windows the watermark closes leave whole: append mode emits their groups, update mode the
+  // groups changed in this batch (in closed windows too).
+  std::vector<std::unique_ptr<WindowedGroupState::Window>> evicted =
+      state.Evict(sb.watermark_for_eviction_ms);
+  OutputMode mode = static_cast<OutputMode>(sb.output_mode);
+  std::vector<RecordBatchPtr> emitted;
+  auto emit = [&](const WindowedGroupState::Window& w, const SelectionVector* sel) {
+    size_t n = sel ? sel->size() : w.table.size();
+    if (n > 0) emitted.push_back(finish_keys(state.Keys(w, sel), w.table.size(), w.accs, sel));
+  };
+  if (mode == OutputMode::kAppend) {
+    for (const auto& w : evicted) emit(*w, nullptr);
+  } else {
+    for (const auto& [start, w] : state.windows()) {
+      SelectionVector sel = w->Touched();
+      emit(*w, &sel);
+    }
+    for (const auto& w : evicted) {
+      SelectionVector sel = w->Touched();
+      emit(*w, &sel);
+    }
+  }
+  RecordBatchPtr out = emitted.size() == 1 ? emitted[0] : RecordBatch::Concat(schema_, emitted);
+  int64_t t1 = NowMs();
+  // Persist only this batch's changes: groups updated in live windows (upserts), and every group
+  // of the closed windows (removals).
+  size_t num_removed = 0;
+  for (const auto& w : evicted) num_removed += w->table.size();
+  std::map<std::string, int64_t> store_metrics;
+  if (num_updated > 0 || num_removed > 0) {
+    std::vector<RecordBatchPtr> upserts, removed;
+    for (const auto& [start, w] : state.windows()) {
+      if (w->num_touched == 0) continue;
+      SelectionVector sel = w->Touched();
+      std::vector<VectorPtr> cols = state.Keys(*w, &sel);
+      for (auto& acc : w->accs) {
+        for (auto& c : acc->SaveState(w->table.size(), &sel)) cols.push_back(std::move(c));
+      }
+      upserts.push_back(RecordBatch::Make(state_schema_, std::move(cols), sel.size()));
+    }
+    for (const auto& w : evicted) {
+      if (w->table.size() > 0) {
+        removed.push_back(RecordBatch::Make(key_schema_, state.Keys(*w, nullptr), w->table.size()));
+      }
+    }
+    store_metrics = sb.state->Commit(operator_id_, static_cast<int>(part), version + 1,
+                                     *RecordBatch::Concat(state_schema_, upserts),
+                                     *RecordBatch::Concat(key_schema_, removed));
+  }
+  st->loaded_version = version + 1;
+  int64_t t2 = NowMs();
+  {
+    std::lock_guard<std::mutex> l(mu_);
+    progress_.num_rows_total += static_cast<int64_t>(state.num_groups());
+    progress_.num_rows_updated += num_updated;
+    progress_.num_rows_removed += static_cast<int64_t>(num_removed);
+    progress_.all_updates_time_ms += t1 - t0;
+    progress_.commit_time_ms += t2 - t1;
+    int64_t bytes = 0;
+    for (const auto& [start, w] : state.windows()) {
+      for (const auto& k : w->table.keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
+      bytes += static_cast<int64_t>(w->table.size() * value_row_bytes_);
+    }
     progress_.memory_used_bytes += bytes;
     if (std::string_view(sb.state->Name()) == "hdfs")
       progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += bytes;

@@ -11,11 +11,13 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <mutex>
 #include <optional>
 
 #include "exec/physical_operator.h"
 #include "exec/window_assigner.h"
+#include "plan/output_mode.h"
 #include "expr/expression.h"
 #include "sluice/streaming.h"
 #include "state/state_schema.h"
@@ -98,6 +100,17 @@ class HashAggregate : public PhysicalOperator {
   std::vector<VectorPtr> AggregateArgs(size_t a, const RecordBatch& chunk, const EvalContext& ctx) const;
   /// Final aggregation of one shuffle partition (batch or streaming).
   RecordBatchPtr Final(size_t part, const std::vector<RecordBatchPtr>& partials, ExecContext& ctx);
+  /// Output rows of `num_groups` groups' selection (all when null), given the selected groups' key
+  /// columns and the accumulators.
+  using FinishFn = std::function<RecordBatchPtr(std::vector<VectorPtr> keys, size_t num_groups,
+                                                const std::vector<std::unique_ptr<Accumulator>>& accs,
+                                                const SelectionVector* sel)>;
+  /// Whether streaming state is kept one table per window (WindowedGroupState): with a fused
+  /// window as the event-time key, in append and update modes (complete mode never evicts).
+  bool WindowedState(OutputMode mode) const;
+  /// Final's streaming merge with WindowedState().
+  RecordBatchPtr FinalWindowed(size_t part, const std::vector<RecordBatchPtr>& partials, ExecContext& ctx,
+                               const FinishFn& finish_keys);
   /// Splits `batch` rows by key hash into `n` partitions (keys are the first columns).
   std::vector<RecordBatchPtr> ShuffleSplit(const RecordBatchPtr& batch, size_t n) const;
   /// Drops rows whose event time is at or below the late-row watermark; returns the dropped count.
