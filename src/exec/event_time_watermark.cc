@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "columnar/int64_range.h"
 #include "types/datetime.h"
 
 namespace sluice {
@@ -29,28 +30,35 @@ EventTimeStats ChunkStats(const Vector& v, size_t n) {
   EventTimeStats s;
   const int64_t* d = v.data<int64_t>();
   int64_t lo = INT64_MAX, hi = INT64_MIN;
-  double sum = 0;
+  __int128 sum = 0;  // exact: no rounding per row, no serial chain of floating-point adds
   size_t count = 0;
   if (!v.MayHaveNulls()) {
-    for (size_t i = 0; i < n; ++i) {
-      lo = std::min(lo, d[i]);
-      hi = std::max(hi, d[i]);
-      sum += static_cast<double>(d[i]);
-    }
+    Int64Range range = RangeOf(d, n);
+    lo = range.min;
+    hi = range.max;
     count = n;
+    auto spread = static_cast<unsigned __int128>(static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo));
+    if (n > 0 && spread * n < (unsigned __int128){1} << 63) {
+      // Offsets from the least value sum in 64 bits without overflow (a vectorizable loop).
+      uint64_t offsets = 0;
+      for (size_t i = 0; i < n; ++i) offsets += static_cast<uint64_t>(d[i]) - static_cast<uint64_t>(lo);
+      sum = static_cast<__int128>(lo) * static_cast<__int128>(n) + static_cast<__int128>(offsets);
+    } else {
+      for (size_t i = 0; i < n; ++i) sum += d[i];
+    }
   } else {
     for (size_t i = 0; i < n; ++i) {
       if (v.IsNull(i)) continue;
       lo = std::min(lo, d[i]);
       hi = std::max(hi, d[i]);
-      sum += static_cast<double>(d[i]);
+      sum += d[i];
       ++count;
     }
   }
   if (count > 0) {
     s.min_micros = lo;
     s.max_micros = hi;
-    s.sum_micros = sum;
+    s.sum_micros = static_cast<double>(sum);
     s.count = static_cast<int64_t>(count);
   }
   return s;

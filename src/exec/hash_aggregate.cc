@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 
+#include "columnar/int64_range.h"
 #include "exec/aggregate_function.h"
 #include "exec/filter.h"
 #include "exec/group_hash_table.h"
@@ -150,10 +151,9 @@ bool TimeRange(const Vector& time, int64_t* min, int64_t* max) {
   int64_t lo = INT64_MAX, hi = INT64_MIN;
   bool any = false;
   if (!time.MayHaveNulls()) {
-    for (size_t i = 0; i < n; ++i) {
-      lo = std::min(lo, t[i]);
-      hi = std::max(hi, t[i]);
-    }
+    Int64Range range = RangeOf(t, n);
+    lo = range.min;
+    hi = range.max;
     any = n > 0;
   } else {
     for (size_t i = 0; i < n; ++i) {

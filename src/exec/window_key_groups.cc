@@ -1,6 +1,9 @@
 #include "exec/window_key_groups.h"
 
 #include <algorithm>
+#include <type_traits>
+
+#include "columnar/int64_range.h"
 
 namespace sluice {
 
@@ -58,9 +61,15 @@ bool KeyWindowCells::IntegerRange(const Vector& v, int64_t* min, int64_t* max) {
     const size_t n = v.size();
     int64_t lo = INT64_MAX, hi = INT64_MIN;
     if (!v.MayHaveNulls()) {
-      for (size_t i = 0; i < n; ++i) {
-        lo = std::min(lo, static_cast<int64_t>(d[i]));
-        hi = std::max(hi, static_cast<int64_t>(d[i]));
+      if constexpr (std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(d)>>, int64_t>) {
+        Int64Range range = RangeOf(d, n);
+        lo = range.min;
+        hi = range.max;
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          lo = std::min(lo, static_cast<int64_t>(d[i]));
+          hi = std::max(hi, static_cast<int64_t>(d[i]));
+        }
       }
       any = n > 0;
     } else {

@@ -1,5 +1,6 @@
 #include "connectors/rate/rate_source.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -44,15 +45,17 @@ std::vector<Partition> MakeRows(int64_t range_start, int64_t range_end, int64_t 
       size_t n = std::min(chunk_rows, total - begin);
       auto ts = std::make_shared<Vector>(DataType::Timestamp());
       auto val = std::make_shared<Vector>(DataType::Long());
-      ts->Resize(n);
-      val->Resize(n);
+      ts->ResizeForOverwrite(n);
+      val->ResizeForOverwrite(n);
       int64_t* ts_data = ts->data<int64_t>();
       int64_t* val_data = val->data<int64_t>();
-      for (size_t i = 0; i < n; ++i) {
-        int64_t v = first + static_cast<int64_t>(begin + i) * partitions;
-        int64_t t = start_ms + static_cast<int64_t>((v - range_start) * ms_per_value);
-        ts_data[i] = t * 1000;
-        val_data[i] = v;
+      for (size_t i = 0; i < n; ++i) val_data[i] = first + static_cast<int64_t>(begin + i) * partitions;
+      if (ms_per_value == 0.0) {
+        std::fill_n(ts_data, n, start_ms * 1000);  // rate-micro-batch: one timestamp per batch
+      } else {
+        for (size_t i = 0; i < n; ++i) {
+          ts_data[i] = (start_ms + static_cast<int64_t>((val_data[i] - range_start) * ms_per_value)) * 1000;
+        }
       }
       out[p].push_back(RecordBatch::Make(schema, {ts, val}, n));
     }

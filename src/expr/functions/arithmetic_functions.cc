@@ -6,6 +6,7 @@
 // promoted (ANSI: with an integral -> BIGINT, with a fractional/decimal -> DOUBLE; legacy: DOUBLE),
 // `/` is fractional (DOUBLE, or DECIMAL for decimal inputs), `div` is BIGINT. Overflow and division
 // by zero: ANSI raises, legacy wraps integers / returns NULL, try_* return NULL.
+#include <bit>
 #include <cmath>
 #include <limits>
 
@@ -353,30 +354,32 @@ VectorPtr BinaryLoop(const Expr& call, const KernelArgs& a, OnError mode, Op op,
   return out;
 }
 
-// Division of 64-bit unsigned numbers by a fixed d >= 2 without a hardware divide per row: with
-// M = ceil(2^128 / d), x / d = floor(M * x / 2^128) and x % d = floor((M * x mod 2^128) * d /
-// 2^128) for every 64-bit x (Lemire, Kaser and Kurz, "Faster remainder by direct computation").
+// Division of 64-bit unsigned numbers by a fixed d >= 2 without a hardware divide per row
+// (Granlund and Montgomery, "Division by invariant integers using multiplication", round-up
+// method with an added term): with p = ceil(log2 d) and m = floor(2^64 (2^p - d) / d) + 1,
+// t = floor(m x / 2^64) and x / d = (t + (x - t) / 2) >> (p - 1), exact for every 64-bit x. The
+// remainder is x - (x / d) d.
 class ConstantDivisor {
  public:
   using U128 = unsigned __int128;
   /// REQUIRES: d >= 2.
-  explicit ConstantDivisor(uint64_t d) : d_(d), m_(~U128{0} / d + 1) {}
+  explicit ConstantDivisor(uint64_t d) : d_(d) {
+    int p = 64 - std::countl_zero(d - 1);  // ceil(log2 d), in [1, 64]
+    shift_ = p - 1;
+    U128 two_p = U128{1} << p;             // up to 2^64
+    m_ = static_cast<uint64_t>(((two_p - d) << 64) / d + 1);
+  }
 
   uint64_t Quotient(uint64_t x) const {
-    U128 lo = static_cast<U128>(static_cast<uint64_t>(m_)) * x;
-    U128 hi = static_cast<U128>(static_cast<uint64_t>(m_ >> 64)) * x;
-    return static_cast<uint64_t>((hi + (lo >> 64)) >> 64);
+    auto t = static_cast<uint64_t>((static_cast<U128>(m_) * x) >> 64);
+    return (t + ((x - t) >> 1)) >> shift_;
   }
-  uint64_t Remainder(uint64_t x) const {
-    U128 frac = m_ * x;  // mod 2^128
-    U128 lo = static_cast<U128>(static_cast<uint64_t>(frac)) * d_;
-    U128 hi = static_cast<U128>(static_cast<uint64_t>(frac >> 64)) * d_;
-    return static_cast<uint64_t>((hi + (lo >> 64)) >> 64);
-  }
+  uint64_t Remainder(uint64_t x) const { return x - Quotient(x) * d_; }
 
  private:
   uint64_t d_;
-  U128 m_;
+  uint64_t m_;
+  int shift_;
 };
 
 // x % y (sign of x) or x div y (truncated) when y is a literal with |y| >= 2, where neither can

@@ -181,7 +181,8 @@ TEST(ArithmeticTest, RemainderAndDivByLiteralMatchTruncatingDivision) {
   std::mt19937_64 rng(11);
   for (int i = 0; i < 300; ++i) xs.push_back(static_cast<int64_t>(rng()) >> (rng() % 64));
   const std::vector<int64_t> divisors = {2, -2, 3, -3, 7, 10, 1000, -1000, 100000, 1LL << 32, (1LL << 62) + 1,
-                                         kMax, kMin, 1, -1};
+                                         kMax, kMin, 1, -1, 4, 1024, 641, 999999937, 1LL << 40,
+                                         (1LL << 62) - 1, 3LL << 61, kMax - 24, -(1LL << 40) - 1};
   auto schema = StructType({StructField("x", LongType()), StructField("i", IntegerType())});
   std::vector<std::vector<Value>> rows;
   for (int64_t x : xs) rows.push_back({Value::Long(x), Value::Int(static_cast<int32_t>(x))});
