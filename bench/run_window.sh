@@ -6,7 +6,8 @@
 #   bench/run_window.sh BUILD_DIR [EVENTS] [KEYS]
 #
 # EVENTS defaults to 20000000, KEYS to 1000,100000,1000000; SLUICE_WINDOW_BATCH (1000000) is the
-# micro-batch size. The figures are a report, not a gate: the script exits 0 either way.
+# micro-batch size. Checkpoints go under TMPDIR (default /tmp). The figures are a report, not a
+# gate: the script exits 0 either way.
 set -euo pipefail
 
 if [ $# -lt 1 ] || [ $# -gt 3 ]; then
@@ -27,6 +28,9 @@ fi
 cpu_model=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo 2>/dev/null || true)
 echo "machine: ${cpu_model:-unknown CPU}, nproc $(nproc), $(uname -sr)"
 echo "load:    $(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?') (1-minute average before the run)"
+# Checkpoint files are created every micro-batch: their file system is part of the measurement.
+ckpt_parent=${TMPDIR:-/tmp}
+echo "checkpoints: $ckpt_parent on $(findmnt -n -o FSTYPE,OPTIONS --target "$ckpt_parent" 2>/dev/null || stat -f -c %T "$ckpt_parent")"
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT

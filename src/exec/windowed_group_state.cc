@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "sluice/exception.h"
 
 namespace sluice {
@@ -33,7 +35,11 @@ void WindowedGroupState::BeginBatch() {
 WindowedGroupState::Window& WindowedGroupState::WindowOf(int64_t start, int64_t end) {
   auto it = windows_.find(start);
   if (it == windows_.end()) {
-    it = windows_.emplace(start, std::make_unique<Window>(start, end, other_key_types_, make_accs_())).first;
+    auto w = std::make_unique<Window>(start, end, other_key_types_, make_accs_());
+    // Windows of a stream tend to hold as many groups as the one before: size the table for the
+    // largest so far rather than regrowing it from empty.
+    if (largest_window_ > 0) w->table.Reserve(largest_window_);
+    it = windows_.emplace(start, std::move(w)).first;
   } else if (it->second->end != end) {
     throw InternalError(fmt::format("windows starting at {} end at {} and at {}", start, it->second->end, end));
   }
@@ -84,6 +90,7 @@ void WindowedGroupState::Merge(const RecordBatch& rows) {
       col += ns;
     }
     w.touched.resize(w.table.size(), 0);
+    largest_window_ = std::max(largest_window_, w.table.size());
     for (uint32_t g : ids) {
       w.num_touched += w.touched[g] == 0;
       w.touched[g] = 1;

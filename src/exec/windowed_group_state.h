@@ -69,6 +69,7 @@ class WindowedGroupState {
   std::vector<TypePtr> other_key_types_;
   AccumulatorFactory make_accs_;
   std::map<int64_t, std::unique_ptr<Window>> windows_;
+  size_t largest_window_ = 0;  // most groups a window has had
 };
 
 }  // namespace sluice
