@@ -645,11 +645,13 @@ RecordBatchPtr HashAggregate::FinalWindowed(size_t part, const std::vector<Recor
   int64_t version = sb.batch_id;
   if (!st || st->loaded_version != version) {
     st = std::make_unique<PartitionState>();
-    st->windows = std::make_unique<WindowedGroupState>(key_types_, spec_.window->key_index, [&] {
-      std::vector<std::unique_ptr<Accumulator>> accs;
-      for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, ctx.eval));
-      return accs;
-    });
+    // The factory outlives this micro-batch's context: it keeps its own copy of the settings.
+    st->windows = std::make_unique<WindowedGroupState>(
+        key_types_, spec_.window->key_index, [this, eval = ctx.eval] {
+          std::vector<std::unique_ptr<Accumulator>> accs;
+          for (const auto& call : spec_.aggregate_calls) accs.push_back(MakeAccumulator(*call, eval));
+          return accs;
+        });
     RecordBatchPtr saved =
         sb.state->LoadAll(operator_id_, static_cast<int>(part), version, state_schema_, nk);
     st->windows->Merge(*saved);
