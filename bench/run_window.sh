@@ -6,7 +6,8 @@
 #   bench/run_window.sh BUILD_DIR [EVENTS] [KEYS]
 #
 # EVENTS defaults to 20000000, KEYS to 1000,100000,1000000; SLUICE_WINDOW_BATCH (1000000) is the
-# micro-batch size. Checkpoints go under TMPDIR (default /tmp). The figures are a report, not a
+# micro-batch size; SLUICE_WINDOW_KEY_TYPE=string groups by a STRING key with count, sum, avg and
+# max (default long: a count per BIGINT key). Checkpoints go under TMPDIR (default /tmp). The figures are a report, not a
 # gate: the script exits 0 either way.
 set -euo pipefail
 
@@ -18,6 +19,7 @@ BUILD_DIR=$1
 EVENTS=${2:-20000000}
 KEYS=${3:-1000,100000,1000000}
 BATCH=${SLUICE_WINDOW_BATCH:-1000000}
+KEY_TYPE=${SLUICE_WINDOW_KEY_TYPE:-long}
 DRIVER="$BUILD_DIR/bench/bench_window_aggregation"
 HERE=$(cd "$(dirname "$0")" && pwd)
 
@@ -34,9 +36,9 @@ echo "checkpoints: $ckpt_parent on $(findmnt -n -o FSTYPE,OPTIONS --target "$ckp
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
-"$DRIVER" --events "$EVENTS" --batch "$BATCH" --keys "$KEYS" | tee -a "$results"
+"$DRIVER" --events "$EVENTS" --batch "$BATCH" --keys "$KEYS" --key-type "$KEY_TYPE" | tee -a "$results"
 if [ -d "$HERE/node_modules/@duckdb/node-api" ]; then
-  (cd "$HERE" && node duckdb_window.mjs --events "$EVENTS" --keys "$KEYS") | tee -a "$results"
+  (cd "$HERE" && node duckdb_window.mjs --events "$EVENTS" --keys "$KEYS" --key-type "$KEY_TYPE") | tee -a "$results"
 else
   echo "DuckDB side skipped: run scripts/install-deps.sh --bench (npm install --prefix bench)"
 fi

@@ -5,7 +5,11 @@
 // a batch query over the same generated data.
 //
 //   bench_window_aggregation [--events N] [--keys K[,K...]] [--batch ROWS] [--rate EVENTS_PER_SEC]
-//                            [--windows tumbling,sliding]
+//                            [--windows tumbling,sliding] [--key-type long|string]
+//
+// --key-type string groups by a STRING key ('event_' || K) and computes count, sum, avg and max of
+// an amount (value % 1000), the shape of a per-event-type dashboard; long (the default) counts per
+// BIGINT key.
 #include <chrono>
 #include <ctime>
 #include <filesystem>
@@ -42,7 +46,7 @@ struct Result {
 // the next run starts would make that run's file creations slower on file systems that skip
 // recently freed inodes when allocating (ext4 without a journal).
 Result Run(const std::filesystem::path& parent, int64_t events, int64_t keys, int64_t batch, int64_t rate,
-           bool sliding) {
+           bool sliding, bool string_key) {
   auto dir = MakeTempDirectory("run-", parent);
   Session spark = Session::builder()
                       .config("spark.sluice.threads", "1")
@@ -53,12 +57,20 @@ Result Run(const std::filesystem::path& parent, int64_t events, int64_t keys, in
                       .option("rowsPerBatch", batch)
                       .option("numPartitions", int64_t{1})
                       .load();
+  Column key = string_key ? expr(fmt::format("concat('event_', CAST(value % {} AS STRING))", keys))
+                          : col("value") % lit(keys);
   DataFrame events_df =
-      src.select((col("value") % lit(keys)).alias("key"),
+      src.select(key.alias("key"), (col("value") % lit(int64_t{1000})).alias("amount"),
                  call_function("timestamp_seconds", {expr(fmt::format("value DIV {}", rate))}).alias("ts"))
           .withWatermark("ts", "5 seconds");
   Column w = sliding ? window(col("ts"), "10 seconds", "2 seconds") : window(col("ts"), "10 seconds");
-  DataFrame agg = events_df.groupBy({w, col("key")}).agg({count("*").alias("n")});
+  std::vector<Column> aggs = {count("*").alias("n")};
+  if (string_key) {
+    aggs.push_back(sum(col("amount")).alias("total"));
+    aggs.push_back(avg(col("amount")).alias("mean"));
+    aggs.push_back(max(col("amount")).alias("largest"));
+  }
+  DataFrame agg = events_df.groupBy({w, col("key")}).agg(aggs);
   auto query = agg.writeStream()
                    .format("noop")
                    .outputMode("append")
@@ -92,12 +104,13 @@ Result Run(const std::filesystem::path& parent, int64_t events, int64_t keys, in
 int main(int argc, char** argv) {
   int64_t events = 20'000'000, batch = 1'000'000, rate = 100'000;
   std::vector<int64_t> key_counts = {1000, 100000, 1000000};
-  bool run_tumbling = true, run_sliding = true;
+  bool run_tumbling = true, run_sliding = true, string_key = false;
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string a = argv[i], v = argv[i + 1];
     if (a == "--events") events = std::stoll(v);
     else if (a == "--batch") batch = std::stoll(v);
     else if (a == "--rate") rate = std::stoll(v);
+    else if (a == "--key-type") string_key = v == "string";
     else if (a == "--windows") {
       run_tumbling = v.find("tumbling") != std::string::npos;
       run_sliding = v.find("sliding") != std::string::npos;
@@ -118,12 +131,13 @@ int main(int argc, char** argv) {
   for (bool sliding : {false, true}) {
     if (!(sliding ? run_sliding : run_tumbling)) continue;
     for (int64_t k : key_counts) {
-      Result r = Run(checkpoints, events, k, batch, rate, sliding);
+      Result r = Run(checkpoints, events, k, batch, rate, sliding, string_key);
       std::cout << fmt::format(
-          "RESULT engine=sluice window={} keys={} events={} seconds={:.3f} cpu_seconds={:.3f} "
+          "RESULT engine=sluice window={} keys={} key_type={} events={} seconds={:.3f} cpu_seconds={:.3f} "
           "events_per_cpu_second={:.0f} state_rows={} state_memory_bytes_per_row={:.0f} "
           "state_bytes_on_disk={}\n",
-          sliding ? "sliding10s/2s" : "tumbling10s", k, events, r.wall, r.cpu, events / r.cpu,
+          sliding ? "sliding10s/2s" : "tumbling10s", k, string_key ? "string" : "long", events, r.wall,
+          r.cpu, events / r.cpu,
           r.state_rows, r.state_rows > 0 ? static_cast<double>(r.state_memory) / r.state_rows : 0.0,
           r.state_bytes);
       std::cout << std::flush;

@@ -22,7 +22,12 @@ inline uint64_t HashBytes(const char* p, size_t n, uint64_t seed) {
     h = std::rotl(h, 29);
   }
   uint64_t tail = 0;
-  if (n > i) std::memcpy(&tail, p + i, n - i);
+  if constexpr (std::endian::native == std::endian::little) {
+    // The value a memcpy of the last n - i bytes gives, without a library call per string.
+    for (size_t k = 0; k < n - i; ++k) tail |= uint64_t{static_cast<uint8_t>(p[i + k])} << (8 * k);
+  } else if (n > i) {
+    std::memcpy(&tail, p + i, n - i);
+  }
   h = (h ^ tail) * 0x100000001b3ULL;
   return Mix64(h);
 }
@@ -82,6 +87,18 @@ VectorPtr Vector::MakeConstant(const Value& value, size_t size) {
         for (size_t i = 1; i < size; ++i) std::memcpy(&v->data_[i * v->width_], &v->data_[0], v->width_);
     }
     if (size == 0) v->Resize(0);
+    return v;
+  }
+  if (v->type_->IsStringLike()) {
+    // One copy of the bytes per row, written in place.
+    std::string_view s = value.GetString();
+    v->chars_.resize(s.size() * size);
+    v->offsets_.resize(size + 1);
+    for (size_t i = 0; i < size; ++i) {
+      if (!s.empty()) std::memcpy(v->chars_.data() + i * s.size(), s.data(), s.size());
+      v->offsets_[i + 1] = static_cast<int64_t>((i + 1) * s.size());
+    }
+    v->GrowFixed(size);
     return v;
   }
   for (size_t i = 0; i < size; ++i) v->AppendValue(value);
@@ -523,6 +540,19 @@ void Vector::HashRows(size_t begin, size_t n, uint64_t* hashes) const {
       }
       return;
     }
+    case TypeId::kString:
+    case TypeId::kBinary:
+      // As HashRow, without its per-row type dispatch.
+      for (size_t k = 0; k < n; ++k) {
+        size_t i = begin + k;
+        if (IsNull(i)) {
+          hashes[k] = Mix64(hashes[k] ^ 0x5bd1e995ULL);
+        } else {
+          std::string_view s = GetString(i);
+          hashes[k] = HashBytes(s.data(), s.size(), hashes[k]);
+        }
+      }
+      return;
     default:
       for (size_t k = 0; k < n; ++k) hashes[k] = HashRow(begin + k, hashes[k]);
       return;
@@ -590,7 +620,25 @@ uint64_t Vector::HashRow(size_t i, uint64_t seed) const {
 bool Vector::RowEquals(size_t i, const Vector& other, size_t j) const {
   bool an = IsNull(i), bn = other.IsNull(j);
   if (an || bn) return an && bn;
-  return CompareRows(i, other, j) == 0;
+  switch (type_->id()) {
+    case TypeId::kString:
+    case TypeId::kBinary: return GetString(i) == other.GetString(j);  // length, then bytes
+    case TypeId::kBoolean:
+    case TypeId::kByte: return Get<int8_t>(i) == other.Get<int8_t>(j);
+    case TypeId::kShort: return Get<int16_t>(i) == other.Get<int16_t>(j);
+    case TypeId::kInt:
+    case TypeId::kDate: return Get<int32_t>(i) == other.Get<int32_t>(j);
+    case TypeId::kLong:
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+    case TypeId::kInterval: return Get<int64_t>(i) == other.Get<int64_t>(j);
+    case TypeId::kStruct:
+      for (size_t c = 0; c < children_.size(); ++c) {
+        if (!children_[c]->RowEquals(i, *other.children_[c], j)) return false;
+      }
+      return true;
+    default: return CompareRows(i, other, j) == 0;  // floating point (NaN, -0.0), decimals, lists
+  }
 }
 
 namespace {

@@ -711,13 +711,45 @@ VectorPtr CastToBoolean(const Vector& in, const TypePtr& to, const CastMode& m) 
   }
 }
 
+// Integers as decimal digits, written straight into the result's character buffer (the text
+// std::to_string gives, without a string per row).
+template <typename T>
+VectorPtr IntegersToString(const Vector& in, const TypePtr& to) {
+  size_t n = in.size();
+  auto out = std::make_shared<Vector>(to);
+  std::vector<char>& chars = out->mutable_chars();
+  std::vector<int64_t>& offsets = out->mutable_offsets();
+  chars.resize(n * 20);  // at most 20 characters: "-9223372036854775808"
+  offsets.resize(n + 1);
+  const T* d = in.data<T>();
+  char* p = chars.data();
+  for (size_t i = 0; i < n; ++i) {
+    if (!in.IsNull(i)) p = std::to_chars(p, chars.data() + chars.size(), d[i]).ptr;
+    offsets[i + 1] = p - chars.data();
+  }
+  chars.resize(static_cast<size_t>(p - chars.data()));
+  out->Resize(n);  // the offsets are in place: this sets the size
+  if (in.MayHaveNulls()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (in.IsNull(i)) out->SetNull(i);
+    }
+  }
+  return out;
+}
+
 VectorPtr CastToString(const Vector& in, const TypePtr& to, const CastMode& m) {
+  switch (in.type_id()) {
+    case TypeId::kByte: return IntegersToString<int8_t>(in, to);
+    case TypeId::kShort: return IntegersToString<int16_t>(in, to);
+    case TypeId::kInt: return IntegersToString<int32_t>(in, to);
+    case TypeId::kLong: return IntegersToString<int64_t>(in, to);
+    default: break;
+  }
   size_t n = in.size();
   auto out = std::make_shared<Vector>(to);
   out->Reserve(n);
   TypeId f = in.type_id();
   bool nulls = in.MayHaveNulls();
-  std::string buf;
   for (size_t i = 0; i < n; ++i) {
     if (nulls && in.IsNull(i)) {
       out->AppendNull();

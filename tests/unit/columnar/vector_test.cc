@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
+#include <cstring>
+
 #include "columnar/record_batch.h"
+#include "types/mix64.h"
 
 namespace sluice {
 namespace {
@@ -160,6 +164,40 @@ TEST(VectorTest, KeepRowsAndAppendSelectedMatchTake) {
       ASSERT_EQ(v->IsNull(i), expected->IsNull(i)) << i;
     }
   }
+}
+
+// String hashes decide shuffle and state partitions, so they must not change between versions:
+// HashRow and HashRows of strings of every tail length equal the word-wise hash computed here the
+// way checkpoints were written (the tail read with memcpy).
+TEST(VectorTest, StringHashesKeepTheirValues) {
+  auto reference = [](std::string_view s, uint64_t seed) {
+    uint64_t h = seed ^ (s.size() * 0x9e3779b97f4a7c15ULL);
+    size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, s.data() + i, 8);
+      h = (h ^ w) * 0x100000001b3ULL;
+      h = std::rotl(h, 29);
+    }
+    uint64_t tail = 0;
+    if (s.size() > i) std::memcpy(&tail, s.data() + i, s.size() - i);
+    h = (h ^ tail) * 0x100000001b3ULL;
+    return Mix64(h);
+  };
+  Vector v(StringType());
+  std::string text;
+  for (int len = 0; len <= 40; ++len) {
+    v.AppendString(text);
+    text.push_back(static_cast<char>(len % 2 ? 0x80 + len : 'a' + len));
+  }
+  v.AppendNull();
+  std::vector<uint64_t> hashes(v.size(), 17);
+  v.HashRows(0, v.size(), hashes.data());
+  for (size_t i = 0; i + 1 < v.size(); ++i) {
+    EXPECT_EQ(v.HashRow(i, 17), reference(v.GetString(i), 17)) << "length " << i;
+    EXPECT_EQ(hashes[i], reference(v.GetString(i), 17)) << "length " << i;
+  }
+  EXPECT_EQ(hashes.back(), v.HashRow(v.size() - 1, 17));
 }
 
 TEST(RecordBatchTest, FromRowsConcatAndTake) {

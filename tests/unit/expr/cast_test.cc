@@ -180,5 +180,25 @@ TEST(CastTest, CastVectorDirect) {
   EXPECT_EQ(CastVector(out, IntegerType(), ctx), out);
 }
 
+// Integer columns of every width render as their decimal text, the extremes included; NULL rows
+// stay NULL (and empty).
+TEST(CastTest, IntegerColumnsToString) {
+  EvalContext ctx = Ansi();
+  auto check = [&](TypePtr type, std::vector<int64_t> values) {
+    auto v = std::make_shared<Vector>(type);
+    for (int64_t x : values) v->AppendValue(Value::Long(x).type() == type ? Value::Long(x) : CastConst(Value::Long(x), type, ctx));
+    v->AppendNull();
+    VectorPtr out = CastVector(v, StringType(), ctx);
+    ASSERT_EQ(out->size(), values.size() + 1);
+    for (size_t i = 0; i < values.size(); ++i) EXPECT_EQ(out->GetString(i), std::to_string(values[i])) << type->Sql();
+    EXPECT_TRUE(out->IsNull(values.size()));
+    EXPECT_EQ(out->GetString(values.size()), "");
+  };
+  check(ByteType(), {0, -128, 127, 5});
+  check(ShortType(), {-32768, 32767, -1});
+  check(IntegerType(), {INT32_MIN, INT32_MAX, 0, 42});
+  check(LongType(), {INT64_MIN, INT64_MAX, 0, -7, 1234567890123LL});
+}
+
 }  // namespace
 }  // namespace sluice
