@@ -101,6 +101,17 @@ class Gen {
     }
   }
 
+  /// `n` random rows of `schema`.
+  std::vector<std::vector<Value>> Rows(const TypePtr& schema, int n) {
+    std::vector<std::vector<Value>> rows;
+    for (int i = 0; i < n; ++i) {
+      std::vector<Value> row;
+      for (const auto& f : schema->fields()) row.push_back(Make(f.type, f.nullable));
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
  private:
   std::mt19937 rng_;
 };
@@ -115,12 +126,7 @@ std::vector<RecordBatchPtr> ReadBack(const std::string& file, const std::string&
 TEST(ParquetRoundTrip, SinkReceivesTheSameFileAsFinishReturns) {
   TypePtr schema = RichSchema();
   Gen gen(3);
-  std::vector<std::vector<Value>> rows;
-  for (int i = 0; i < 800; ++i) {
-    std::vector<Value> row;
-    for (const auto& f : schema->fields()) row.push_back(gen.Make(f.type, f.nullable));
-    rows.push_back(std::move(row));
-  }
+  std::vector<std::vector<Value>> rows = gen.Rows(schema, 800);
   OptionMap opts{{"parquet.block.size", std::to_string(16 << 10)}};
   ParquetWriter in_memory(schema, ParquetWriteOptions::FromMap(opts));
   std::string streamed;
@@ -147,12 +153,7 @@ TEST(ParquetRoundTrip, SinkReceivesTheSameFileAsFinishReturns) {
 TEST(ParquetRoundTrip, BatchesOfAnySizeCrossPagesAndRowGroups) {
   TypePtr schema = RichSchema();
   Gen gen(77);
-  std::vector<std::vector<Value>> rows;
-  for (int i = 0; i < 1500; ++i) {
-    std::vector<Value> row;
-    for (const auto& f : schema->fields()) row.push_back(gen.Make(f.type, f.nullable));
-    rows.push_back(std::move(row));
-  }
+  std::vector<std::vector<Value>> rows = gen.Rows(schema, 1500);
   for (bool dict : {true, false}) {
     SCOPED_TRACE(dict ? "dictionary" : "plain");
     OptionMap opts{{"parquet.page.size", "300"},
@@ -202,13 +203,7 @@ TEST(ParquetRoundTrip, RandomDataAllTypesCodecsAndSizes) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.codec);
     Gen gen(seed++);
-    std::vector<std::vector<Value>> rows;
-    int n = gen.Int(300, 900);
-    for (int i = 0; i < n; ++i) {
-      std::vector<Value> row;
-      for (const auto& f : schema->fields()) row.push_back(gen.Make(f.type, f.nullable));
-      rows.push_back(std::move(row));
-    }
+    std::vector<std::vector<Value>> rows = gen.Rows(schema, gen.Int(300, 900));
     OptionMap opts{{"compression", c.codec},
                    {"parquet.page.size", std::to_string(c.page)},
                    {"parquet.block.size", std::to_string(c.group)},
@@ -537,12 +532,7 @@ void FuzzFile(const std::string& file, int iterations, uint32_t seed) {
 TEST(ParquetCorruptInput, ByteFlipsAndTruncationsOfWrittenFiles) {
   TypePtr schema = RichSchema();
   Gen gen(99);
-  std::vector<std::vector<Value>> rows;
-  for (int i = 0; i < 60; ++i) {
-    std::vector<Value> row;
-    for (const auto& f : schema->fields()) row.push_back(gen.Make(f.type, f.nullable));
-    rows.push_back(std::move(row));
-  }
+  std::vector<std::vector<Value>> rows = gen.Rows(schema, 60);
   for (const char* codec : {"none", "snappy", "zstd", "gzip", "lz4_raw"}) {
     ParquetWriter w(schema, ParquetWriteOptions::FromMap({{"compression", codec}}));
     w.Write(RecordBatch::FromRows(schema, rows));
