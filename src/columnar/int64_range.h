@@ -1,5 +1,5 @@
 // The range (least and greatest value) of a run of 64-bit integers, such as a timestamp or key
-// column without NULLs: the scan behind watermark statistics and window / key cell sizing.
+// column: the scan behind watermark statistics and window / key cell sizing.
 // Compiled for AVX2 as well as the baseline, and picked at load time by the CPU.
 #pragma once
 
@@ -8,6 +8,8 @@
 
 namespace sluice {
 
+class Vector;
+
 struct Int64Range {
   int64_t min = INT64_MAX;
   int64_t max = INT64_MIN;  // an empty run: min > max
@@ -15,5 +17,8 @@ struct Int64Range {
 
 /// The range of values[0, n).
 Int64Range RangeOf(const int64_t* values, size_t n);
+/// The range of the non-null values of `v`, whose values are stored as 64-bit integers (BIGINT,
+/// TIMESTAMP, ...); empty when every value is NULL.
+Int64Range RangeOfValid(const Vector& v);
 
 }  // namespace sluice

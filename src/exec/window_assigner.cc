@@ -29,28 +29,6 @@ void WindowAssigner::Assign(const Vector& time, size_t begin, size_t n, Selectio
                             std::vector<int64_t>* starts, std::vector<int64_t>* numbers) const {
   const int64_t* t = time.data<int64_t>();
   const bool nulls = time.MayHaveNulls();
-  if (numbers != nullptr && window_ != slide_) {
-    // Pairs with window numbers: per row, the numbers of its windows are consecutive, ascending.
-    int64_t lo = 0, hi = 0, lo_number = 0;
-    for (size_t i = begin; i < begin + n; ++i) {
-      if (nulls && time.IsNull(i)) continue;
-      int64_t ts = t[i];
-      if (ts < lo || ts >= hi) {
-        lo = ts - FloorMod(ts - start_, slide_);
-        hi = lo + slide_;
-        lo_number = (lo - start_) / slide_;  // exact
-      }
-      for (int64_t k = max_overlap_ - 1; k >= 0; --k) {
-        int64_t ws = lo - k * slide_;
-        if (ws <= ts && ts < ws + window_) {
-          rows->push_back(static_cast<uint32_t>(i));
-          starts->push_back(ws);
-          numbers->push_back(lo_number - k);
-        }
-      }
-    }
-    return;
-  }
   if (window_ == slide_) {
     // Tumbling: exactly the window starting at the last start at or below ts.
     size_t out = rows->size();
@@ -81,20 +59,24 @@ void WindowAssigner::Assign(const Vector& time, size_t begin, size_t n, Selectio
     if (numbers != nullptr) numbers->resize(out + k);
     return;
   }
-  int64_t lo = 0, hi = 0;  // slide interval [lo, hi) of the last time: its last window start is lo
+  // Sliding: per row, its windows in ascending order (their numbers are consecutive). The slide
+  // interval [lo, hi) of the last time is reused while times stay in it; its last window start is
+  // lo, with number lo_number.
+  int64_t lo = 0, hi = 0, lo_number = 0;
   for (size_t i = begin; i < begin + n; ++i) {
     if (nulls && time.IsNull(i)) continue;
     int64_t ts = t[i];
     if (ts < lo || ts >= hi) {
       lo = ts - FloorMod(ts - start_, slide_);
       hi = lo + slide_;
+      lo_number = (lo - start_) / slide_;  // exact
     }
-    int64_t last_start = lo;
     for (int64_t k = max_overlap_ - 1; k >= 0; --k) {
-      int64_t ws = last_start - k * slide_;
+      int64_t ws = lo - k * slide_;
       if (ws <= ts && ts < ws + window_) {
         rows->push_back(static_cast<uint32_t>(i));
         starts->push_back(ws);
+        if (numbers != nullptr) numbers->push_back(lo_number - k);
       }
     }
   }

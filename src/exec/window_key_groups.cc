@@ -56,34 +56,22 @@ bool WithIntegers(const Vector& v, Fn&& fn) {
 }  // namespace
 
 bool KeyWindowCells::IntegerRange(const Vector& v, int64_t* min, int64_t* max) {
-  bool any = false;
+  Int64Range r;
   bool typed = WithIntegers(v, [&](const auto* d) {
-    const size_t n = v.size();
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    if (!v.MayHaveNulls()) {
-      if constexpr (std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(d)>>, int64_t>) {
-        Int64Range range = RangeOf(d, n);
-        lo = range.min;
-        hi = range.max;
-      } else {
-        for (size_t i = 0; i < n; ++i) {
-          lo = std::min(lo, static_cast<int64_t>(d[i]));
-          hi = std::max(hi, static_cast<int64_t>(d[i]));
-        }
-      }
-      any = n > 0;
+    if constexpr (std::is_same_v<std::remove_cv_t<std::remove_pointer_t<decltype(d)>>, int64_t>) {
+      r = RangeOfValid(v);
     } else {
-      for (size_t i = 0; i < n; ++i) {
-        if (v.IsNull(i)) continue;
-        lo = std::min(lo, static_cast<int64_t>(d[i]));
-        hi = std::max(hi, static_cast<int64_t>(d[i]));
-        any = true;
+      const bool nulls = v.MayHaveNulls();
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (nulls && v.IsNull(i)) continue;
+        r.min = std::min(r.min, static_cast<int64_t>(d[i]));
+        r.max = std::max(r.max, static_cast<int64_t>(d[i]));
       }
     }
-    *min = lo;
-    *max = hi;
   });
-  return typed && any;
+  *min = r.min;
+  *max = r.max;
+  return typed && r.min <= r.max;
 }
 
 void KeyWindowCells::FindKeys(const std::vector<VectorPtr>& keys, size_t begin, size_t n,
