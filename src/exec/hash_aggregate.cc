@@ -144,30 +144,6 @@ std::vector<VectorPtr> HashAggregate::AggregateArgs(size_t a, const RecordBatch&
 
 namespace {
 
-// The [min, max] of the non-null values of the time column `time`; false if all are NULL.
-bool TimeRange(const Vector& time, int64_t* min, int64_t* max) {
-  const size_t n = time.size();
-  const int64_t* t = time.data<int64_t>();
-  int64_t lo = INT64_MAX, hi = INT64_MIN;
-  bool any = false;
-  if (!time.MayHaveNulls()) {
-    Int64Range range = RangeOf(t, n);
-    lo = range.min;
-    hi = range.max;
-    any = n > 0;
-  } else {
-    for (size_t i = 0; i < n; ++i) {
-      if (time.IsNull(i)) continue;
-      lo = std::min(lo, t[i]);
-      hi = std::max(hi, t[i]);
-      any = true;
-    }
-  }
-  *min = lo;
-  *max = hi;
-  return any;
-}
-
 // Points `*cells` at KeyWindowCells for the windows of times in [lo, hi] under `assigner` and the keys
 // `other_keys` (of types `key_types` other than the window, key `window_key`): the cells of earlier
 // chunks when they cover this chunk's windows (and, in the direct mode, its key values), else new
@@ -238,8 +214,9 @@ size_t HashAggregate::AggregateIntoWindows(const RecordBatchPtr& chunk, const Ev
   // Other keys, over a chunk spanning few windows: KeyWindowCells for sliding windows, and for
   // tumbling ones when the other key is one small-range integer column (cells without hashing;
   // hashed cells do not pay off with one window per row).
-  int64_t time_lo = 0, time_hi = 0;
-  const bool any_time = TimeRange(*time, &time_lo, &time_hi);
+  const Int64Range time_range = RangeOfValid(*time);
+  const int64_t time_lo = time_range.min, time_hi = time_range.max;
+  const bool any_time = time_lo <= time_hi;
   std::optional<KeyWindowCells>& cells = *cells_of_partition;
   if (any_time && !table->pass_through() && keys.size() > 1) {
     PrepareKeyWindowCells(*assigner_, key_types_, fw.key_index, time_lo, time_hi, other_keys,
@@ -614,22 +591,28 @@ RecordBatchPtr HashAggregate::Final(size_t part, const std::vector<RecordBatchPt
   }
   st->loaded_version = version + 1;
   int64_t t2 = NowMs();
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    progress_.num_rows_total += static_cast<int64_t>(st->num_live);
-    progress_.num_rows_updated += num_updated;
-    progress_.num_rows_removed += static_cast<int64_t>(evicted.size());
-    progress_.all_updates_time_ms += t1 - t0;
-    progress_.commit_time_ms += t2 - t1;
-    int64_t bytes = 0;
-    for (const auto& k : st->table->keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
-    bytes += static_cast<int64_t>(st->table->size() * value_row_bytes_);
-    progress_.memory_used_bytes += bytes;
-    if (std::string_view(sb.state->Name()) == "hdfs")
-      progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += bytes;
-    for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
-  }
+  int64_t bytes = 0;
+  for (const auto& k : st->table->keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
+  bytes += static_cast<int64_t>(st->table->size() * value_row_bytes_);
+  RecordPartitionProgress(static_cast<int64_t>(st->num_live), num_updated, static_cast<int64_t>(evicted.size()),
+                          t1 - t0, t2 - t1, bytes, *sb.state, store_metrics);
   return out;
+}
+
+void HashAggregate::RecordPartitionProgress(int64_t total, int64_t updated, int64_t removed,
+                                            int64_t update_ms, int64_t commit_ms, int64_t memory_bytes,
+                                            const StateStoreProvider& store,
+                                            const std::map<std::string, int64_t>& store_metrics) {
+  std::lock_guard<std::mutex> l(mu_);
+  progress_.num_rows_total += total;
+  progress_.num_rows_updated += updated;
+  progress_.num_rows_removed += removed;
+  progress_.all_updates_time_ms += update_ms;
+  progress_.commit_time_ms += commit_ms;
+  progress_.memory_used_bytes += memory_bytes;
+  if (std::string_view(store.Name()) == "hdfs")
+    progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += memory_bytes;
+  for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
 }
 
 bool HashAggregate::WindowedState(OutputMode mode) const {
@@ -673,13 +656,14 @@ RecordBatchPtr HashAggregate::FinalWindowed(size_t part, const std::vector<Recor
     size_t n = sel ? sel->size() : w.table.size();
     if (n > 0) emitted.push_back(finish_keys(state.Keys(w, sel), w.table.size(), w.accs, sel));
   };
+  // The changed groups of each live window (updated in state; emitted too in update mode).
+  std::vector<SelectionVector> touched;
+  for (const auto& [start, w] : state.windows()) touched.push_back(w->Touched());
   if (mode == OutputMode::kAppend) {
     for (const auto& w : evicted) emit(*w, nullptr);
   } else {
-    for (const auto& [start, w] : state.windows()) {
-      SelectionVector sel = w->Touched();
-      emit(*w, &sel);
-    }
+    size_t i = 0;
+    for (const auto& [start, w] : state.windows()) emit(*w, &touched[i++]);
     for (const auto& w : evicted) {
       SelectionVector sel = w->Touched();
       emit(*w, &sel);
@@ -694,9 +678,10 @@ RecordBatchPtr HashAggregate::FinalWindowed(size_t part, const std::vector<Recor
   std::map<std::string, int64_t> store_metrics;
   if (num_updated > 0 || num_removed > 0) {
     std::vector<RecordBatchPtr> upserts, removed;
+    size_t i = 0;
     for (const auto& [start, w] : state.windows()) {
-      if (w->num_touched == 0) continue;
-      SelectionVector sel = w->Touched();
+      const SelectionVector& sel = touched[i++];
+      if (sel.empty()) continue;
       std::vector<VectorPtr> cols = state.Keys(*w, &sel);
       for (auto& acc : w->accs) {
         for (auto& c : acc->SaveState(w->table.size(), &sel)) cols.push_back(std::move(c));
@@ -714,23 +699,13 @@ RecordBatchPtr HashAggregate::FinalWindowed(size_t part, const std::vector<Recor
   }
   st->loaded_version = version + 1;
   int64_t t2 = NowMs();
-  {
-    std::lock_guard<std::mutex> l(mu_);
-    progress_.num_rows_total += static_cast<int64_t>(state.num_groups());
-    progress_.num_rows_updated += num_updated;
-    progress_.num_rows_removed += static_cast<int64_t>(num_removed);
-    progress_.all_updates_time_ms += t1 - t0;
-    progress_.commit_time_ms += t2 - t1;
-    int64_t bytes = 0;
-    for (const auto& [start, w] : state.windows()) {
-      for (const auto& k : w->table.keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
-      bytes += static_cast<int64_t>(w->table.size() * value_row_bytes_);
-    }
-    progress_.memory_used_bytes += bytes;
-    if (std::string_view(sb.state->Name()) == "hdfs")
-      progress_.custom_metrics["stateOnCurrentVersionSizeBytes"] += bytes;
-    for (const auto& [k, v] : store_metrics) progress_.custom_metrics[k] += v;
+  int64_t bytes = 0;
+  for (const auto& [start, w] : state.windows()) {
+    for (const auto& k : w->table.keys()) bytes += static_cast<int64_t>(VectorMemoryBytes(*k));
+    bytes += static_cast<int64_t>(w->table.size() * value_row_bytes_);
   }
+  RecordPartitionProgress(static_cast<int64_t>(state.num_groups()), num_updated, static_cast<int64_t>(num_removed),
+                          t1 - t0, t2 - t1, bytes, *sb.state, store_metrics);
   return out;
 }
 

@@ -108,6 +108,10 @@ class HashAggregate : public PhysicalOperator {
   /// Whether streaming state is kept one table per window (WindowedGroupState): with a fused
   /// window as the event-time key, in append and update modes (complete mode never evicts).
   bool WindowedState(OutputMode mode) const;
+  /// Adds one shuffle partition's figures for this micro-batch to progress_.
+  void RecordPartitionProgress(int64_t total, int64_t updated, int64_t removed, int64_t update_ms,
+                               int64_t commit_ms, int64_t memory_bytes, const StateStoreProvider& store,
+                               const std::map<std::string, int64_t>& store_metrics);
   /// Final's streaming merge with WindowedState().
   RecordBatchPtr FinalWindowed(size_t part, const std::vector<RecordBatchPtr>& partials, ExecContext& ctx,
                                const FinishFn& finish_keys);
