@@ -307,10 +307,10 @@ void Vector::AppendRange(const Vector& other, size_t begin, size_t end) {
 
 void Vector::AppendSelected(const Vector& other, const SelectionVector& sel) {
   if (sel.empty()) return;
+  const size_t old = size_;
+  const size_t n = sel.size();
   if (width_ > 0 && !type_->IsNested()) {
-    size_t old = size_;
-    GrowFixed(old + sel.size());
-    const size_t n = sel.size();
+    GrowFixed(old + n);
     auto gather = [&](auto tag) {
       using T = decltype(tag);
       T* d = data<T>() + old;
@@ -325,25 +325,33 @@ void Vector::AppendSelected(const Vector& other, const SelectionVector& sel) {
       default:
         for (size_t i = 0; i < n; ++i) std::memcpy(&data_[(old + i) * width_], &other.data_[sel[i] * width_], width_);
     }
-    if (other.MayHaveNulls()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (other.IsNull(sel[i])) SetNull(old + i, true);
-      }
+  } else if (type_->IsStringLike()) {
+    // Bytes of all selected rows sized once, then copied row by row.
+    int64_t bytes = 0;
+    for (uint32_t r : sel) bytes += other.offsets_[r + 1] - other.offsets_[r];
+    int64_t pos = offsets_[old];
+    chars_.resize(static_cast<size_t>(pos + bytes));
+    offsets_.resize(old + n + 1);
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t r = sel[i];
+      int64_t len = other.offsets_[r + 1] - other.offsets_[r];
+      if (len > 0) std::memcpy(chars_.data() + pos, other.chars_.data() + other.offsets_[r], static_cast<size_t>(len));
+      pos += len;
+      offsets_[old + i + 1] = pos;
     }
-    return;
-  }
-  if (type_->id() == TypeId::kStruct) {
-    size_t old = size_;
+    GrowFixed(old + n);
+  } else if (type_->id() == TypeId::kStruct) {
     for (size_t c = 0; c < children_.size(); ++c) children_[c]->AppendSelected(*other.children_[c], sel);
-    GrowFixed(old + sel.size());
-    if (other.MayHaveNulls()) {
-      for (size_t i = 0; i < sel.size(); ++i) {
-        if (other.IsNull(sel[i])) SetNull(old + i, true);
-      }
-    }
-    return;
+    GrowFixed(old + n);
+  } else {
+    for (uint32_t r : sel) AppendRange(other, r, r + 1);  // arrays and maps: element ranges
+    return;  // AppendRange set the nulls
   }
-  for (uint32_t r : sel) AppendRange(other, r, r + 1);
+  if (other.MayHaveNulls()) {
+    for (size_t i = 0; i < n; ++i) {
+      if (other.IsNull(sel[i])) SetNull(old + i, true);
+    }
+  }
 }
 
 void Vector::KeepRows(const SelectionVector& keep) {
@@ -422,71 +430,8 @@ Value Vector::GetValue(size_t i) const {
 
 VectorPtr Vector::Take(const SelectionVector& sel) const {
   auto out = std::make_shared<Vector>(type_);
-  size_t n = sel.size();
-  if (width_ > 0 && !type_->IsNested()) {
-    out->GrowFixed(n);
-    switch (width_) {
-      case 1: for (size_t i = 0; i < n; ++i) out->data_[i] = data_[sel[i]]; break;
-      case 2: {
-        auto* d = out->data<int16_t>(); auto* s = data<int16_t>();
-        for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
-        break;
-      }
-      case 4: {
-        auto* d = out->data<int32_t>(); auto* s = data<int32_t>();
-        for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
-        break;
-      }
-      case 8: {
-        auto* d = out->data<int64_t>(); auto* s = data<int64_t>();
-        for (size_t i = 0; i < n; ++i) d[i] = s[sel[i]];
-        break;
-      }
-      default:
-        for (size_t i = 0; i < n; ++i)
-          std::memcpy(&out->data_[i * width_], &data_[sel[i] * width_], width_);
-    }
-    if (MayHaveNulls()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (IsNull(sel[i])) out->SetNull(i, true);
-      }
-    }
-    return out;
-  }
-  if (type_->IsStringLike()) {
-    int64_t bytes = 0;
-    for (uint32_t r : sel) bytes += offsets_[r + 1] - offsets_[r];
-    out->chars_.resize(bytes);
-    out->offsets_.resize(n + 1);
-    int64_t pos = 0;
-    for (size_t i = 0; i < n; ++i) {
-      uint32_t r = sel[i];
-      int64_t len = offsets_[r + 1] - offsets_[r];
-      if (len > 0) std::memcpy(out->chars_.data() + pos, chars_.data() + offsets_[r], len);
-      pos += len;
-      out->offsets_[i + 1] = pos;
-    }
-    out->GrowFixed(n);
-    if (MayHaveNulls()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (IsNull(sel[i])) out->SetNull(i, true);
-      }
-    }
-    return out;
-  }
-  if (type_->id() == TypeId::kStruct) {
-    for (size_t c = 0; c < children_.size(); ++c) out->children_[c] = children_[c]->Take(sel);
-    out->GrowFixed(n);
-    if (MayHaveNulls()) {
-      for (size_t i = 0; i < n; ++i) {
-        if (IsNull(sel[i])) out->SetNull(i, true);
-      }
-    }
-    return out;
-  }
-  // Arrays and maps: copy element ranges.
-  out->Reserve(n);
-  for (uint32_t r : sel) out->AppendRange(*this, r, r + 1);
+  if (type_->id() == TypeId::kArray || type_->id() == TypeId::kMap) out->Reserve(sel.size());
+  out->AppendSelected(*this, sel);
   return out;
 }
 

@@ -129,8 +129,8 @@ class Vector {
   void AppendFrom(const Vector& other, size_t row);
   /// Appends rows [begin, end) of `other` (same type).
   void AppendRange(const Vector& other, size_t begin, size_t end);
-  /// Appends rows sel[0], sel[1], ... of `other` (same type): AppendRange(*other.Take(sel)) in one
-  /// copy.
+  /// Appends rows sel[0], sel[1], ... of `other` (same type), copying each once (Take is this into
+  /// a new vector).
   void AppendSelected(const Vector& other, const SelectionVector& sel);
   /// Keeps only rows `keep` (ascending), renumbered 0, 1, ... in that order; fixed-width values,
   /// strings and structs are moved in place, keeping the buffers' capacity.
