@@ -116,6 +116,17 @@ class Gen {
   std::mt19937 rng_;
 };
 
+// A Parquet file of `rows`, written 97 rows per batch.
+std::string WriteInChunks(const TypePtr& schema, const std::vector<std::vector<Value>>& rows,
+                          const OptionMap& opts) {
+  ParquetWriter writer(schema, ParquetWriteOptions::FromMap(opts));
+  for (size_t b = 0; b < rows.size(); b += 97) {
+    std::vector<std::vector<Value>> chunk(rows.begin() + b, rows.begin() + std::min(rows.size(), b + 97));
+    writer.Write(RecordBatch::FromRows(schema, chunk));
+  }
+  return writer.Finish();
+}
+
 std::vector<RecordBatchPtr> ReadBack(const std::string& file, const std::string& name = "mem") {
   ParquetReader reader(InputBuffer::FromString(file, name));
   return reader.ReadAll();
@@ -159,13 +170,7 @@ TEST(ParquetRoundTrip, BatchesOfAnySizeCrossPagesAndRowGroups) {
     OptionMap opts{{"parquet.page.size", "300"},
                    {"parquet.block.size", std::to_string(24 << 10)},
                    {"parquet.enable.dictionary", dict ? "true" : "false"}};
-    ParquetWriter writer(schema, ParquetWriteOptions::FromMap(opts));
-    for (size_t b = 0; b < rows.size(); b += 97) {
-      std::vector<std::vector<Value>> chunk(rows.begin() + b,
-                                            rows.begin() + std::min(rows.size(), b + 97));
-      writer.Write(RecordBatch::FromRows(schema, chunk));
-    }
-    std::string file = writer.Finish();
+    std::string file = WriteInChunks(schema, rows, opts);
     for (size_t batch_rows : {size_t{1}, size_t{7}, size_t{64}, size_t{1000}, size_t{100000}}) {
       SCOPED_TRACE(batch_rows);
       ParquetReader reader(InputBuffer::FromString(file, "mem"));
@@ -208,13 +213,7 @@ TEST(ParquetRoundTrip, RandomDataAllTypesCodecsAndSizes) {
                    {"parquet.page.size", std::to_string(c.page)},
                    {"parquet.block.size", std::to_string(c.group)},
                    {"parquet.enable.dictionary", c.dict ? "true" : "false"}};
-    ParquetWriter writer(schema, ParquetWriteOptions::FromMap(opts));
-    for (size_t b = 0; b < rows.size(); b += 97) {
-      std::vector<std::vector<Value>> chunk(rows.begin() + b,
-                                            rows.begin() + std::min(rows.size(), b + 97));
-      writer.Write(RecordBatch::FromRows(schema, chunk));
-    }
-    std::string file = writer.Finish();
+    std::string file = WriteInChunks(schema, rows, opts);
     ParquetReader reader(InputBuffer::FromString(file, "mem"));
     EXPECT_TRUE(reader.file_schema()->SameShape(*schema)) << reader.file_schema()->Sql();
     if (c.group < (1 << 20)) {
